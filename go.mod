@@ -1,0 +1,3 @@
+module github.com/plugwit/plugwit
+
+go 1.24
