@@ -88,7 +88,10 @@ type Interface struct {
 	Docs      Docs
 	Stability Stability
 	Package   PackageID
-	Span      Span
+	// CloneOf is the interface this anonymous interface was copied from
+	// when a world included another world that declared it inline.
+	CloneOf *InterfaceID
+	Span    Span
 }
 
 // World is a named world of a package.
@@ -125,10 +128,11 @@ type WorldItem interface{ isWorldItem() }
 
 // WorldInterface is an interface imported or exported by a world.
 type WorldInterface struct {
-	ID        InterfaceID
-	Stability Stability
-	Docs      Docs
-	Span      Span
+	ID         InterfaceID
+	Stability  Stability
+	Docs       Docs
+	ExternalID string // `@external-id("…")`, "" when absent
+	Span       Span
 }
 
 // WorldType is a type imported by a world (types are never exported).
@@ -144,12 +148,13 @@ func (*Function) isWorldItem()       {}
 // TypeDef is a type definition: a named type of an interface or world, or an
 // anonymous type (`list<u8>`, `option<T>`, a handle, …) whose Name is "".
 type TypeDef struct {
-	Name      string
-	Kind      TypeDefKind
-	Owner     TypeOwner // nil for anonymous types
-	Docs      Docs
-	Stability Stability
-	Span      Span
+	Name       string
+	Kind       TypeDefKind
+	Owner      TypeOwner // nil for anonymous types
+	Docs       Docs
+	Stability  Stability
+	ExternalID string // `@external-id("…")`, "" when absent
+	Span       Span
 }
 
 // TypeOwner is the interface or world that defines a named type: an
@@ -315,14 +320,15 @@ func (*unknown) isTypeDefKind()   {}
 // Resource functions are named `[constructor]r`, `[method]r.m`,
 // `[static]r.f`, as in component binaries.
 type Function struct {
-	Name      string
-	Kind      FunctionKind
-	Resource  TypeID // the resource of a constructor, method or static function
-	Params    []Param
-	Result    Type // nil when the function returns nothing
-	Docs      Docs
-	Stability Stability
-	Span      Span
+	Name       string
+	Kind       FunctionKind
+	Resource   TypeID // the resource of a constructor, method or static function
+	Params     []Param
+	Result     Type // nil when the function returns nothing
+	Docs       Docs
+	Stability  Stability
+	ExternalID string // `@external-id("…")`, "" when absent
+	Span       Span
 }
 
 // FunctionKind says whether a function is freestanding or belongs to a
