@@ -160,6 +160,7 @@ func (e *jsonEncoder) worldItems(world string, m *OrderedMap[WorldKey, WorldItem
 			w.key("id")
 			e.id(int(item.ID))
 			e.stability(item.Stability)
+			e.externalID(item.ExternalID)
 			e.docs(item.Docs)
 			w.close('}')
 		case *Function:
@@ -208,6 +209,10 @@ func (e *jsonEncoder) iface(x *Interface) {
 	e.stability(x.Stability)
 	w.key("package")
 	e.id(int(x.Package))
+	if x.CloneOf != nil {
+		w.key("clone_of")
+		e.id(int(*x.CloneOf))
+	}
 	w.close('}')
 }
 
@@ -241,6 +246,7 @@ func (e *jsonEncoder) typeDef(id TypeID, t *TypeDef) {
 	}
 	e.docs(t.Docs)
 	e.stability(t.Stability)
+	e.externalID(t.ExternalID)
 	w.close('}')
 }
 
@@ -430,6 +436,7 @@ func (e *jsonEncoder) function(f *Function) {
 	}
 	e.docs(f.Docs)
 	e.stability(f.Stability)
+	e.externalID(f.ExternalID)
 	w.close('}')
 }
 
@@ -466,6 +473,17 @@ func (e *jsonEncoder) id(n int) {
 		return
 	}
 	e.w.uint(uint64(n))
+}
+
+// externalID writes `"external_id": …` when the item has an
+// `@external-id`. serde names it in snake_case: the kebab-case renaming of
+// WorldItem applies to its variants, not to their fields.
+func (e *jsonEncoder) externalID(id string) {
+	if id == "" {
+		return
+	}
+	e.w.key("external_id")
+	e.w.string(id)
 }
 
 // docs writes `"docs": {"contents": …}` unless there is no doc comment.

@@ -1051,3 +1051,104 @@ func BenchmarkMarshalJSON(b *testing.B) {
 		}
 	}
 }
+
+// TestJSONExternalIDAndCloneOf covers `@external-id` on world interfaces,
+// functions and types, and clone_of on an interface; serde spells both in
+// snake_case and writes them after stability (and, for a world interface,
+// before docs).
+func TestJSONExternalIDAndCloneOf(t *testing.T) {
+	r, iface := pkgWithInterface("i")
+	iface.Functions.Set("f", &Function{Name: "f", ExternalID: "ext:f",
+		Stability: Stability{Kind: StabilityUnstable, Feature: "x"}})
+	r.Types = append(r.Types, &TypeDef{Name: "t", Kind: &Alias{Type: U8}, Owner: InterfaceID(0), ExternalID: "ext:t",
+		Docs: Docs{Contents: "d", Present: true}})
+	iface.Types.Set("t", 0)
+	orig := InterfaceID(0)
+	r.Interfaces = append(r.Interfaces, &Interface{Package: 0, CloneOf: &orig})
+	w := &World{Name: "w", Package: 0}
+	w.Imports.Set(InterfaceKey(0), &WorldInterface{ID: 0, ExternalID: "ext:i", Docs: Docs{Contents: "d", Present: true},
+		Stability: Stability{Kind: StabilityUnstable, Feature: "x"}})
+	r.Worlds = append(r.Worlds, w)
+	r.Packages[0].Worlds.Set("w", 0)
+	checkJSON(t, r, `
+{
+  "worlds": [
+    {
+      "name": "w",
+      "imports": {
+        "interface-0": {
+          "interface": {
+            "id": 0,
+            "stability": {
+              "unstable": {
+                "feature": "x"
+              }
+            },
+            "external_id": "ext:i",
+            "docs": {
+              "contents": "d"
+            }
+          }
+        }
+      },
+      "exports": {},
+      "package": 0
+    }
+  ],
+  "interfaces": [
+    {
+      "name": "i",
+      "types": {
+        "t": 0
+      },
+      "functions": {
+        "f": {
+          "name": "f",
+          "kind": "freestanding",
+          "params": [],
+          "stability": {
+            "unstable": {
+              "feature": "x"
+            }
+          },
+          "external_id": "ext:f"
+        }
+      },
+      "package": 0
+    },
+    {
+      "name": null,
+      "types": {},
+      "functions": {},
+      "package": 0,
+      "clone_of": 0
+    }
+  ],
+  "types": [
+    {
+      "name": "t",
+      "kind": {
+        "type": "u8"
+      },
+      "owner": {
+        "interface": 0
+      },
+      "docs": {
+        "contents": "d"
+      },
+      "external_id": "ext:t"
+    }
+  ],
+  "packages": [
+    {
+      "name": "foo:bar",
+      "interfaces": {
+        "i": 0
+      },
+      "worlds": {
+        "w": 0
+      }
+    }
+  ]
+}`)
+}
