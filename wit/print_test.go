@@ -933,6 +933,17 @@ func TestPrintKeywords(t *testing.T) {
 	if witKeywords["float32"] || witKeywords["float64"] {
 		t.Error("float32/float64 are printer-only escapes, not lexer keywords")
 	}
+	// The lexer's token table and the printer's escape set must agree.
+	for k := range keywords {
+		if !witKeywords[k] {
+			t.Errorf("lexer keyword %q missing from witKeywords", k)
+		}
+	}
+	for k := range witKeywords {
+		if _, ok := keywords[k]; !ok {
+			t.Errorf("witKeywords has %q, which the lexer does not treat as a keyword", k)
+		}
+	}
 }
 
 // roundTripSources are self-contained WIT files covering every construct;
