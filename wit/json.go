@@ -404,17 +404,19 @@ func (e *jsonEncoder) function(f *Function) {
 	w.key("name")
 	w.string(f.Name)
 	w.key("kind")
-	switch f.Kind {
-	case Freestanding, AsyncFreestanding:
-		w.string(f.Kind.String())
-	case Method, AsyncMethod, Static, AsyncStatic, Constructor:
-		w.open('{')
-		w.key(f.Kind.String())
-		e.id(int(f.Resource))
-		w.close('}')
-	default:
+	// A kind without a resource is a unit variant ("freestanding",
+	// "getter"); one with a resource is {"method": N}, {"static-setter": N}…
+	if int(f.Kind) >= len(functionKindNames) || functionKindNames[f.Kind] == "" {
 		e.fail("function %s: invalid kind %d", f.Name, f.Kind)
 		return
+	}
+	if f.Kind.HasResource() {
+		w.open('{')
+		w.key(functionKindNames[f.Kind])
+		e.id(int(f.Resource))
+		w.close('}')
+	} else {
+		w.string(functionKindNames[f.Kind])
 	}
 	w.key("params")
 	w.open('[')
