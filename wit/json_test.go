@@ -1152,3 +1152,44 @@ func TestJSONExternalIDAndCloneOf(t *testing.T) {
   ]
 }`)
 }
+
+// kindNamed returns the FunctionKind whose String is name, if the model has
+// it.
+func kindNamed(name string) (FunctionKind, bool) {
+	for k := range FunctionKind(len(functionKindNames)) {
+		if k.String() == name {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+// TestJSONAccessorKinds covers property accessors as wasm-tools 1.263 prints
+// them: "getter" and "setter" bare, the resource ones tagged with the
+// resource's type index.
+func TestJSONAccessorKinds(t *testing.T) {
+	for _, tc := range []struct{ kind, want string }{
+		{"getter", `"kind": "getter",`},
+		{"setter", `"kind": "setter",`},
+		{"method-getter", "\"kind\": {\n            \"method-getter\": 0\n          },"},
+		{"method-setter", "\"kind\": {\n            \"method-setter\": 0\n          },"},
+		{"static-getter", "\"kind\": {\n            \"static-getter\": 0\n          },"},
+		{"static-setter", "\"kind\": {\n            \"static-setter\": 0\n          },"},
+	} {
+		k, ok := kindNamed(tc.kind)
+		if !ok {
+			t.Logf("skipping %s: the model has no such function kind yet", tc.kind)
+			continue
+		}
+		r, iface := pkgWithInterface("i")
+		res := addType(r, iface, InterfaceID(0), "r", &Resource{})
+		iface.Functions.Set("f", &Function{Name: "f", Kind: k, Resource: res})
+		got, err := r.MarshalJSON()
+		if err != nil {
+			t.Fatalf("%s: %v", tc.kind, err)
+		}
+		if !strings.Contains(string(got), tc.want) {
+			t.Errorf("%s: output lacks\n%s\n--- got ---\n%s", tc.kind, tc.want, got)
+		}
+	}
+}
