@@ -189,11 +189,21 @@ type astNamedFunc struct {
 }
 
 type astFunc struct {
-	span   Span
-	async  bool
-	params []astParam
-	result *astType
+	span     Span
+	async    bool
+	accessor accessorKind
+	params   []astParam
+	result   *astType
 }
+
+// accessorKind marks `get(…)` and `set(…)` property accessors.
+type accessorKind uint8
+
+const (
+	notAccessor accessorKind = iota
+	getAccessor
+	setAccessor
+)
 
 type astParam struct {
 	name astID

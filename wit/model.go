@@ -1,5 +1,7 @@
 package wit
 
+import "strings"
+
 // This file holds the resolved WIT model: a Resolve is a set of packages whose
 // interfaces, worlds and type definitions live in flat arenas addressed by
 // stable integer IDs, in the order the resolver created them. The shape mirrors
@@ -332,7 +334,8 @@ type Function struct {
 }
 
 // FunctionKind says whether a function is freestanding or belongs to a
-// resource, and whether it is async.
+// resource, whether it is async, and whether it is a property accessor
+// (`name: get() -> T` / `name: set(v: T)`).
 type FunctionKind uint8
 
 // The function kinds.
@@ -344,12 +347,20 @@ const (
 	Static
 	AsyncStatic
 	Constructor
+	Getter       // `[get]name`
+	Setter       // `[set]name`
+	MethodGetter // `[method][get]r.name`
+	MethodSetter // `[method][set]r.name`
+	StaticGetter // `[static][get]r.name`
+	StaticSetter // `[static][set]r.name`
 )
 
 var functionKindNames = [...]string{
 	Freestanding: "freestanding", AsyncFreestanding: "async-freestanding",
 	Method: "method", AsyncMethod: "async-method", Static: "static",
 	AsyncStatic: "async-static", Constructor: "constructor",
+	Getter: "getter", Setter: "setter", MethodGetter: "method-getter",
+	MethodSetter: "method-setter", StaticGetter: "static-getter", StaticSetter: "static-setter",
 }
 
 // String returns the kind's kebab-case name, as in wit-parser's JSON.
@@ -367,24 +378,37 @@ func (k FunctionKind) IsAsync() bool {
 
 // HasResource reports whether the function belongs to a resource.
 func (k FunctionKind) HasResource() bool {
-	return k != Freestanding && k != AsyncFreestanding
+	return k != Freestanding && k != AsyncFreestanding && k != Getter && k != Setter
 }
 
-// ItemName returns the name of the function within its resource: `m` for
-// `[method]r.m`, `constructor` for a constructor, the plain name otherwise.
+// IsMethod reports whether the function takes the resource as an implicit
+// first parameter `self: borrow<r>`.
+func (k FunctionKind) IsMethod() bool {
+	return k == Method || k == AsyncMethod || k == MethodGetter || k == MethodSetter
+}
+
+// IsGetter reports whether the function is a property getter.
+func (k FunctionKind) IsGetter() bool {
+	return k == Getter || k == MethodGetter || k == StaticGetter
+}
+
+// IsSetter reports whether the function is a property setter.
+func (k FunctionKind) IsSetter() bool {
+	return k == Setter || k == MethodSetter || k == StaticSetter
+}
+
+// ItemName returns the name of the function without its annotations: `m`
+// for `[method]r.m`, `p` for `[get]p`, `constructor` for a constructor.
 func (f *Function) ItemName() string {
 	switch f.Kind {
 	case Freestanding, AsyncFreestanding:
 		return f.Name
 	case Constructor:
 		return "constructor"
+	case Getter, Setter:
+		return f.Name[strings.IndexByte(f.Name, ']')+1:]
 	}
-	for i := 0; i < len(f.Name); i++ {
-		if f.Name[i] == '.' {
-			return f.Name[i+1:]
-		}
-	}
-	return f.Name
+	return f.Name[strings.IndexByte(f.Name, '.')+1:]
 }
 
 // Param is one named parameter of a function.

@@ -179,9 +179,11 @@ func (p *parser) item(docs astDocs, depth int) astItem {
 	switch t {
 	case tInterface:
 		p.next()
+		p.rejectExternalID(attrs, "interface declarations")
 		return &astInterface{docs: docs, attrs: attrs, name: p.id(), items: p.interfaceItems()}
 	case tWorld:
 		p.next()
+		p.rejectExternalID(attrs, "world declarations")
 		return &astWorld{docs: docs, attrs: attrs, name: p.id(), items: p.worldItems()}
 	case tUse:
 		u := &astTopUse{span: p.expect(tUse), attrs: attrs, path: p.usePath()}
@@ -315,6 +317,14 @@ func (p *parser) attributes() []astAttr {
 	return attrs
 }
 
+func (p *parser) rejectExternalID(attrs []astAttr, what string) {
+	for _, a := range attrs {
+		if a.kind == attrExternalID {
+			p.fail(a.span, "@external-id is not allowed on %s", what)
+		}
+	}
+}
+
 func (p *parser) expectWord(word string) {
 	id := p.id()
 	if id.name != word {
@@ -376,7 +386,7 @@ func (p *parser) extern(export bool, docs astDocs, attrs []astAttr) *astExtern {
 	save := p.lex.pos
 	id := p.id()
 	if p.eat(tColon) {
-		if t, _ := p.peek(); t == tFunc || t == tAsync {
+		if t, _ := p.peek(); t == tFunc || t == tAsync || p.peekAccessor() {
 			e.kind, e.name, e.fn = externFunc, id, p.function()
 			p.expect(tSemicolon)
 			return e
@@ -405,6 +415,13 @@ func (p *parser) extern(export bool, docs astDocs, attrs []astAttr) *astExtern {
 	return e
 }
 
+func (p *parser) peekAccessor() bool {
+	save := p.lex.pos
+	kind, _ := p.accessor()
+	p.lex.pos = save
+	return kind != notAccessor
+}
+
 func (p *parser) use(attrs []astAttr) *astUse {
 	p.expect(tUse)
 	u := &astUse{attrs: attrs, from: p.usePath()}
@@ -428,6 +445,7 @@ func (p *parser) use(attrs []astAttr) *astUse {
 
 func (p *parser) include(attrs []astAttr) *astInclude {
 	p.expect(tInclude)
+	p.rejectExternalID(attrs, "include statements")
 	inc := &astInclude{attrs: attrs, from: p.usePath()}
 	if !p.eat(tWith) {
 		p.expect(tSemicolon)
@@ -550,10 +568,16 @@ func (p *parser) namedFunc(docs astDocs, attrs []astAttr) *astNamedFunc {
 	return f
 }
 
-// function parses `async? func(params) (-> type)?`.
+// function parses `async? func(params) (-> type)?`, or an accessor
+// `get(params) -> type` / `set(params)`.
 func (p *parser) function() astFunc {
-	async := p.eat(tAsync)
-	f := astFunc{async: async, span: p.expect(tFunc)}
+	f := astFunc{async: p.eat(tAsync)}
+	if !f.async {
+		f.accessor, f.span = p.accessor()
+	}
+	if f.accessor == notAccessor {
+		f.span = p.expect(tFunc)
+	}
 	p.expect(tLParen)
 	f.params = p.params()
 	if p.eat(tArrow) {
@@ -571,6 +595,22 @@ func (p *parser) params() []astParam {
 		params = append(params, astParam{name, p.typ(0)})
 	})
 	return params
+}
+
+// accessor consumes `get` or `set` when followed by `(`.
+func (p *parser) accessor() (accessorKind, Span) {
+	save := p.lex.pos
+	t, s := p.next()
+	if t == tID {
+		kind := map[string]accessorKind{"get": getAccessor, "set": setAccessor}[p.lex.text(s)]
+		if kind != notAccessor {
+			if next, _ := p.peek(); next == tLParen {
+				return kind, s
+			}
+		}
+	}
+	p.lex.pos = save
+	return notAccessor, Span{}
 }
 
 var primitiveTokens = map[token]Primitive{

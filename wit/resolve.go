@@ -520,22 +520,27 @@ func (m *remap) processIncludes(r *Resolve, id WorldID, includes []worldInclude,
 	}
 }
 
-// renameInclude applies `with { name as new }` to an item name, including
-// the resource part of `[method]r.m` style names.
+// renameInclude applies `with { name as new }` to an item name: the whole
+// label, or the resource part of `[method]r.m` style names (after all
+// leading `[…]` annotations).
 func renameInclude(name string, n astIncludeName) (string, bool) {
-	if name == n.name.name {
-		return n.as.name, true
+	prefix := 0
+	for strings.HasPrefix(name[prefix:], "[") {
+		end := strings.IndexByte(name[prefix:], ']')
+		if end < 0 {
+			return "", false
+		}
+		prefix += end + 1
 	}
-	i := strings.IndexByte(name, ']')
-	if i < 0 {
+	pre, rest := name[:prefix], name[prefix:]
+	if i := strings.IndexByte(rest, '.'); i >= 0 {
+		if rest[:i] == n.name.name {
+			return pre + n.as.name + rest[i:], true
+		}
 		return "", false
 	}
-	kind, rest := name[:i], name[i+1:]
-	if j := strings.IndexByte(rest, '.'); j >= 0 && rest[:j] == n.name.name {
-		return kind + "]" + n.as.name + rest[j:], true
-	}
 	if rest == n.name.name {
-		return kind + "]" + n.as.name, true
+		return pre + n.as.name, true
 	}
 	return "", false
 }
@@ -598,8 +603,8 @@ func (m *remap) includeItems(r *Resolve, c *cloner, inc worldInclude, items *Ord
 		d := dst()
 		prev, ok := d.Get(key)
 		if !ok {
-			d.Set(key, copyWorldItem(item))
-			continue
+			prev = copyWorldItem(item)
+			d.Set(key, prev)
 		}
 		from := item.(*WorldInterface)
 		into := prev.(*WorldInterface)

@@ -603,7 +603,9 @@ func (r *astResolver) resolveWorld(id WorldID, w *astWorld) {
 			})
 		}
 	}
+	var importNames, exportNames nameScope
 	for name, e := range r.typeLookup.All() {
+		importNames.define(name, e.span)
 		world.Imports.Set(NameKey(name), &WorldType{ID: e.id, Span: e.span})
 	}
 	imported := map[InterfaceID]bool{}
@@ -614,6 +616,7 @@ func (r *astResolver) resolveWorld(id WorldID, w *astWorld) {
 			if it.ty.kind == atResource {
 				for _, f := range it.ty.funcs {
 					fn := r.resourceFunc(f, it.name)
+					importNames.define(fn.Name, f.fn.name.span)
 					world.Imports.Set(NameKey(fn.Name), fn)
 				}
 			}
@@ -629,9 +632,9 @@ func (r *astResolver) resolveWorld(id WorldID, w *astWorld) {
 			case externPath:
 				key = InterfaceKey(r.pathInterface(&it.path))
 			}
-			desc, seen, dst := "import", imported, &world.Imports
+			desc, seen, dst, names := "import", imported, &world.Imports, &importNames
 			if it.export {
-				desc, seen, dst = "export", exported, &world.Exports
+				desc, seen, dst, names = "export", exported, &world.Exports, &exportNames
 			}
 			if key.IsInterface() {
 				if seen[key.Interface] {
@@ -641,6 +644,9 @@ func (r *astResolver) resolveWorld(id WorldID, w *astWorld) {
 			}
 			if prev, ok := dst.Get(key); ok {
 				r.fail(it.span(), "%s `%s` conflicts with prior %s of same name", desc, key.Name, worldItemKind(prev))
+			}
+			if !key.IsInterface() {
+				names.define(key.Name, it.span())
 			}
 			dst.Set(key, item)
 		}
@@ -678,11 +684,22 @@ func (r *astResolver) worldItem(e *astExtern) WorldItem {
 		}
 		return &WorldInterface{ID: id, Stability: stab, ExternalID: ext, Docs: docs, Span: span}
 	}
-	kind := Freestanding
-	if e.fn.async {
-		kind = AsyncFreestanding
+	name, kind := freestandingFunc(e.name.name, &e.fn)
+	return r.function(e.docs, e.attrs, name, e.name.span, &e.fn, kind, 0)
+}
+
+// freestandingFunc returns the name and kind of a function that does not
+// belong to a resource: accessors are named `[get]p` and `[set]p`.
+func freestandingFunc(name string, f *astFunc) (string, FunctionKind) {
+	switch {
+	case f.accessor == getAccessor:
+		return "[get]" + name, Getter
+	case f.accessor == setAccessor:
+		return "[set]" + name, Setter
+	case f.async:
+		return name, AsyncFreestanding
 	}
-	return r.function(e.docs, e.attrs, e.name.name, e.name.span, &e.fn, kind, 0)
+	return name, Freestanding
 }
 
 func (r *astResolver) resolveInterface(id InterfaceID, items []astItem, docs astDocs, attrs []astAttr) {
@@ -691,30 +708,37 @@ func (r *astResolver) resolveInterface(id InterfaceID, items []astItem, docs ast
 	iface.Stability = r.stability(attrs)
 	r.typeLookup = &OrderedMap[string, lookupEntry]{}
 	r.resolveTypes(id, items)
+	var names nameScope
 	for name, e := range r.typeLookup.All() {
+		names.define(name, e.span)
 		iface.Types.Set(name, e.id)
 	}
 	var funcs []*Function
 	for _, it := range items {
 		switch it := it.(type) {
 		case *astNamedFunc:
-			r.define(it.name, lookupEntry{item: "function"})
-			kind := Freestanding
-			if it.fn.async {
-				kind = AsyncFreestanding
+			if !r.typeLookup.Has(it.name.name) {
+				r.typeLookup.Set(it.name.name, lookupEntry{item: "function", span: it.name.span})
 			}
-			funcs = append(funcs, r.function(it.docs, it.attrs, it.name.name, it.name.span, &it.fn, kind, 0))
+			name, kind := freestandingFunc(it.name.name, &it.fn)
+			fn := r.function(it.docs, it.attrs, name, it.name.span, &it.fn, kind, 0)
+			names.define(fn.Name, it.name.span)
+			funcs = append(funcs, fn)
 		case *astTypeDef:
 			if it.ty.kind == atResource {
 				for _, f := range it.ty.funcs {
-					funcs = append(funcs, r.resourceFunc(f, it.name))
+					fn := r.resourceFunc(f, it.name)
+					names.define(fn.Name, f.fn.name.span)
+					funcs = append(funcs, fn)
 				}
 			}
 		}
 	}
+	names.checkSetters()
 	for _, f := range funcs {
 		iface.Functions.Set(f.Name, f)
 	}
+	placeSettersAfterGetters(&iface.Functions, func(f *Function) *Function { return f })
 	r.interfaceTypes[id] = r.typeLookup
 	r.typeLookup = nil
 }
@@ -839,15 +863,26 @@ func (r *astResolver) resourceFunc(f *astResourceFunc, resource astID) *Function
 	e, _ := r.typeLookup.Get(resource.name)
 	var name string
 	var kind FunctionKind
+	acc := f.fn.fn.accessor
 	switch f.kind {
 	case rfMethod:
 		name, kind = "[method]"+resource.name+"."+f.fn.name.name, Method
-		if f.fn.fn.async {
+		switch {
+		case acc == getAccessor:
+			name, kind = "[method][get]"+resource.name+"."+f.fn.name.name, MethodGetter
+		case acc == setAccessor:
+			name, kind = "[method][set]"+resource.name+"."+f.fn.name.name, MethodSetter
+		case f.fn.fn.async:
 			kind = AsyncMethod
 		}
 	case rfStatic:
 		name, kind = "[static]"+resource.name+"."+f.fn.name.name, Static
-		if f.fn.fn.async {
+		switch {
+		case acc == getAccessor:
+			name, kind = "[static][get]"+resource.name+"."+f.fn.name.name, StaticGetter
+		case acc == setAccessor:
+			name, kind = "[static][set]"+resource.name+"."+f.fn.name.name, StaticSetter
+		case f.fn.fn.async:
 			kind = AsyncStatic
 		}
 	default:
@@ -862,14 +897,24 @@ func (r *astResolver) function(docs astDocs, attrs []astAttr, name string, span 
 	if kind.HasResource() {
 		fn.Resource = resource
 	}
-	if kind == Method || kind == AsyncMethod {
+	if kind.IsMethod() {
 		var k TypeDefKind = &Borrow{Resource: resource}
 		self := r.anonType(&TypeDef{Kind: k, Stability: r.findStability(k, Stability{}), Span: f.span})
 		fn.Params = append(fn.Params, Param{Name: "self", Type: self, Span: f.span})
 	}
+	switch {
+	case kind.IsGetter() && len(f.params) > 0:
+		r.fail(f.params[0].name.span, "getters cannot have parameters")
+	case kind.IsSetter() && len(f.params) != 1:
+		at := f.span
+		if len(f.params) > 1 {
+			at = f.params[1].name.span
+		}
+		r.fail(at, "setters must have exactly one parameter")
+	}
 	for _, p := range f.params {
 		for _, prev := range fn.Params {
-			if prev.Name == p.name.name {
+			if kebabCanonical(prev.Name) == kebabCanonical(p.name.name) {
 				r.fail(p.name.span, "param `%s` is defined more than once", p.name.name)
 			}
 		}
@@ -880,6 +925,17 @@ func (r *astResolver) function(docs astDocs, attrs []astAttr, name string, span 
 		fn.Result = resource
 	case kind == Constructor:
 		fn.Result = r.constructorResult(resource, f.result)
+	case kind.IsGetter() && f.result == nil:
+		r.fail(f.span, "getters must return a value")
+	case kind.IsSetter() && f.result != nil:
+		res := r.typ(f.result, Stability{})
+		if id, ok := res.(TypeID); ok {
+			if rk, ok := r.types[id].Kind.(*Result); ok && rk.OK == nil {
+				fn.Result = res
+				break
+			}
+		}
+		r.fail(f.result.span, "if a setter return type is declared it must be a `result` with no `ok` type")
 	case f.result != nil:
 		fn.Result = r.typ(f.result, Stability{})
 	}
@@ -928,22 +984,12 @@ func (r *astResolver) typeDefKind(t *astType, stab Stability) TypeDefKind {
 	case atBorrow:
 		return &Borrow{Resource: r.resourceName(t.name)}
 	case atResource:
-		ctors := 0
-		names := map[string]bool{}
-		for _, f := range t.funcs {
-			if f.kind == rfConstructor {
-				if ctors++; ctors > 1 {
-					r.fail(f.fn.name.span, "duplicate constructors")
-				}
-				continue
-			}
-			if names[f.fn.name.name] {
-				r.fail(f.fn.name.span, "duplicate function name `%s`", f.fn.name.name)
-			}
-			names[f.fn.name.name] = true
-		}
 		return &Resource{}
 	case atRecord:
+		if len(t.fields) == 0 {
+			r.fail(t.span, "empty record")
+		}
+		checkUniqueLabels("field", fieldNames(t.fields))
 		rec := &Record{}
 		for _, f := range t.fields {
 			rec.Fields = append(rec.Fields, Field{Name: f.name.name, Docs: r.docs(f.docs),
@@ -951,12 +997,22 @@ func (r *astResolver) typeDefKind(t *astType, stab Stability) TypeDefKind {
 		}
 		return rec
 	case atFlags:
+		if len(t.fields) == 0 {
+			r.fail(t.span, "empty flags")
+		}
+		if len(t.fields) > 32 {
+			r.fail(t.fields[32].name.span, "cannot have more than 32 flags")
+		}
+		checkUniqueLabels("flag", fieldNames(t.fields))
 		fl := &Flags{}
 		for _, f := range t.fields {
 			fl.Flags = append(fl.Flags, Flag{Name: f.name.name, Docs: r.docs(f.docs), Span: f.name.span})
 		}
 		return fl
 	case atTuple:
+		if len(t.types) == 0 {
+			r.fail(t.span, "empty tuple")
+		}
 		tu := &Tuple{Types: []Type{}}
 		for _, e := range t.types {
 			tu.Types = append(tu.Types, r.typ(e, stab))
@@ -966,6 +1022,7 @@ func (r *astResolver) typeDefKind(t *astType, stab Stability) TypeDefKind {
 		if len(t.fields) == 0 {
 			r.fail(t.span, "empty variant")
 		}
+		checkUniqueLabels("case", fieldNames(t.fields))
 		v := &Variant{}
 		for _, f := range t.fields {
 			c := Case{Name: f.name.name, Docs: r.docs(f.docs), Span: f.name.span}
@@ -979,6 +1036,7 @@ func (r *astResolver) typeDefKind(t *astType, stab Stability) TypeDefKind {
 		if len(t.fields) == 0 {
 			r.fail(t.span, "empty enum")
 		}
+		checkUniqueLabels("case", fieldNames(t.fields))
 		e := &Enum{}
 		for _, f := range t.fields {
 			e.Cases = append(e.Cases, EnumCase{Name: f.name.name, Docs: r.docs(f.docs), Span: f.name.span})
@@ -1009,6 +1067,14 @@ func (r *astResolver) typeDefKind(t *astType, stab Stability) TypeDefKind {
 		return s
 	}
 	panic("wit: unknown syntax type kind")
+}
+
+func fieldNames(fs []astField) []astID {
+	ids := make([]astID, len(fs))
+	for i, f := range fs {
+		ids[i] = f.name
+	}
+	return ids
 }
 
 func (r *astResolver) typeName(name astID) TypeID {
