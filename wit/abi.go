@@ -540,44 +540,44 @@ func abiClamp(n uint64) uint32 {
 	return uint32(n)
 }
 
-// AbiVariant says which side of the component boundary a core function
+// ABIVariant says which side of the component boundary a core function
 // sits on, and with which options it was lifted or lowered.
-type AbiVariant uint8
+type ABIVariant uint8
 
 // The ABI variants. A sync variant is valid for any function; an async one
 // (the `async` canonopt) only for a function declared `async`.
 const (
-	// AbiLift is `canon lift` without `async`: the guest exports the
+	// Lift is `canon lift` without `async`: the guest exports the
 	// function. Results that do not fit MaxFlatResults are stored by the
 	// guest, which returns an i32 pointer to them.
-	AbiLift AbiVariant = iota
-	// AbiLower is `canon lower` without `async`: the guest imports the
+	Lift ABIVariant = iota
+	// Lower is `canon lower` without `async`: the guest imports the
 	// function. Results that do not fit MaxFlatResults are written through
 	// an extra, last i32 parameter pointing to memory the guest provides.
-	AbiLower
-	// AbiLiftAsync is `canon lift` with `async` and a `callback`: results
+	Lower
+	// LiftAsync is `canon lift` with `async` and a `callback`: results
 	// are delivered through `task.return`, and the core function returns an
 	// i32 callback code.
-	AbiLiftAsync
-	// AbiLiftAsyncStackful is `canon lift` with `async` and no `callback`
+	LiftAsync
+	// LiftAsyncStackful is `canon lift` with `async` and no `callback`
 	// (the 🚟 stackful ABI): results are delivered through `task.return`,
 	// and the core function returns nothing.
-	AbiLiftAsyncStackful
-	// AbiLowerAsync is `canon lower` with `async`: at most
+	LiftAsyncStackful
+	// LowerAsync is `canon lower` with `async`: at most
 	// MaxFlatAsyncParams flat parameters, results (if any) written through
 	// an extra, last i32 pointer parameter, and an i32 subtask status as the
 	// core result.
-	AbiLowerAsync
+	LowerAsync
 )
 
 var abiVariantNames = [...]string{
-	AbiLift: "lift", AbiLower: "lower", AbiLiftAsync: "lift-async",
-	AbiLiftAsyncStackful: "lift-async-stackful", AbiLowerAsync: "lower-async",
+	Lift: "lift", Lower: "lower", LiftAsync: "lift-async",
+	LiftAsyncStackful: "lift-async-stackful", LowerAsync: "lower-async",
 }
 
 // String returns the variant's kebab-case name, such as "lift" or
 // "lower-async".
-func (v AbiVariant) String() string {
+func (v ABIVariant) String() string {
 	if int(v) < len(abiVariantNames) {
 		return abiVariantNames[v]
 	}
@@ -585,13 +585,13 @@ func (v AbiVariant) String() string {
 }
 
 // IsAsync reports whether the variant uses the `async` canonopt.
-func (v AbiVariant) IsAsync() bool { return v >= AbiLiftAsync && v <= AbiLowerAsync }
+func (v ABIVariant) IsAsync() bool { return v >= LiftAsync && v <= LowerAsync }
 
 // Signature is the core function type of a component function lifted or
-// lowered with some AbiVariant: flatten_functype in the Canonical ABI.
+// lowered with some ABIVariant: flatten_functype in the Canonical ABI.
 type Signature struct {
 	// Params are the core parameters, including the result pointer when
-	// IndirectResults is set and the variant is AbiLower or AbiLowerAsync.
+	// IndirectResults is set and the variant is Lower or LowerAsync.
 	Params []CoreType
 	// Results are the core results.
 	Results []CoreType
@@ -599,9 +599,9 @@ type Signature struct {
 	// variant allows, so Params is a single i32 pointing to them, stored in
 	// memory as a tuple (see ABI.TupleLayout).
 	IndirectParams bool
-	// IndirectResults says the result travels through memory: for AbiLift
-	// the only core result is an i32 pointer to it; for AbiLower and
-	// AbiLowerAsync the last core parameter is an i32 pointer to where it
+	// IndirectResults says the result travels through memory: for Lift
+	// the only core result is an i32 pointer to it; for Lower and
+	// LowerAsync the last core parameter is an i32 pointer to where it
 	// must be written.
 	IndirectResults bool
 }
@@ -630,9 +630,9 @@ func (s Signature) String() string {
 // (flatten_functype). It does not check that an async variant is used only
 // with an async function: that is validation of the canonical options.
 // The returned slices are fresh.
-func (a *ABI) Signature(f *Function, v AbiVariant) Signature {
+func (a *ABI) Signature(f *Function, v ABIVariant) Signature {
 	limit := MaxFlatParams
-	if v == AbiLowerAsync {
+	if v == LowerAsync {
 		limit = MaxFlatAsyncParams
 	}
 	var sig Signature
@@ -646,21 +646,21 @@ func (a *ABI) Signature(f *Function, v AbiVariant) Signature {
 	}
 	res := a.Layout(f.Result) // empty for no result
 	switch v {
-	case AbiLift, AbiLower:
+	case Lift, Lower:
 		if !res.FlatOverflow && len(res.Flat) <= MaxFlatResults {
 			sig.Results = slices.Clone(res.Flat)
 			break
 		}
 		sig.IndirectResults = true
-		if v == AbiLift {
+		if v == Lift {
 			sig.Results = []CoreType{CoreI32}
 		} else {
 			sig.Params = append(sig.Params, CoreI32)
 		}
-	case AbiLiftAsync:
+	case LiftAsync:
 		sig.Results = []CoreType{CoreI32}
-	case AbiLiftAsyncStackful:
-	case AbiLowerAsync:
+	case LiftAsyncStackful:
+	case LowerAsync:
 		if res.FlatOverflow || len(res.Flat) > 0 {
 			sig.Params = append(sig.Params, CoreI32)
 			sig.IndirectResults = true

@@ -399,7 +399,7 @@ func TestABIConcurrentReaders(t *testing.T) {
 					t.Errorf("size %d", l.Size)
 					return
 				}
-				if s := abi.Signature(f, AbiLower); s.String() != "(i32, i32, i32, i64, i32, i64, i32) -> ()" {
+				if s := abi.Signature(f, Lower); s.String() != "(i32, i32, i32, i64, i32, i64, i32) -> ()" {
 					t.Errorf("signature %s", s)
 					return
 				}
@@ -435,78 +435,78 @@ func TestSignature(t *testing.T) {
 	cases := []struct {
 		name string
 		f    *Function
-		want map[AbiVariant]want
+		want map[ABIVariant]want
 	}{
-		{"nothing", fn(nil), map[AbiVariant]want{
-			AbiLift:  {sig: "() -> ()"},
-			AbiLower: {sig: "() -> ()"},
+		{"nothing", fn(nil), map[ABIVariant]want{
+			Lift:  {sig: "() -> ()"},
+			Lower: {sig: "() -> ()"},
 		}},
-		{"message", fn(nil, b.record(String, String)), map[AbiVariant]want{
-			AbiLift:  {sig: "(i32, i32, i32, i32) -> ()"},
-			AbiLower: {sig: "(i32, i32, i32, i32) -> ()"},
+		{"message", fn(nil, b.record(String, String)), map[ABIVariant]want{
+			Lift:  {sig: "(i32, i32, i32, i32) -> ()"},
+			Lower: {sig: "(i32, i32, i32, i32) -> ()"},
 		}},
-		{"(u32, string) -> u64", fn(U64, U32, String), map[AbiVariant]want{
-			AbiLift:  {sig: "(i32, i32, i32) -> (i64)"},
-			AbiLower: {sig: "(i32, i32, i32) -> (i64)"},
+		{"(u32, string) -> u64", fn(U64, U32, String), map[ABIVariant]want{
+			Lift:  {sig: "(i32, i32, i32) -> (i64)"},
+			Lower: {sig: "(i32, i32, i32) -> (i64)"},
 		}},
-		{"method", method, map[AbiVariant]want{
-			AbiLift:  {sig: "(i32, f32) -> (f64)"},
-			AbiLower: {sig: "(i32, f32) -> (f64)"},
+		{"method", method, map[ABIVariant]want{
+			Lift:  {sig: "(i32, f32) -> (f64)"},
+			Lower: {sig: "(i32, f32) -> (f64)"},
 		}},
-		{"16 params", fn(nil, repeatType(U32, 16)...), map[AbiVariant]want{
-			AbiLift:  {sig: "(" + i32s(16) + ") -> ()"},
-			AbiLower: {sig: "(" + i32s(16) + ") -> ()"},
+		{"16 params", fn(nil, repeatType(U32, 16)...), map[ABIVariant]want{
+			Lift:  {sig: "(" + i32s(16) + ") -> ()"},
+			Lower: {sig: "(" + i32s(16) + ") -> ()"},
 		}},
-		{"17 params", fn(nil, repeatType(U32, 17)...), map[AbiVariant]want{
-			AbiLift:  {sig: "(i32) -> ()", indir: true},
-			AbiLower: {sig: "(i32) -> ()", indir: true},
+		{"17 params", fn(nil, repeatType(U32, 17)...), map[ABIVariant]want{
+			Lift:  {sig: "(i32) -> ()", indir: true},
+			Lower: {sig: "(i32) -> ()", indir: true},
 		}},
-		{"8 strings and a bool", fn(U8, append(repeatType(String, 8), Bool)...), map[AbiVariant]want{
-			AbiLift:  {sig: "(i32) -> (i32)", indir: true},
-			AbiLower: {sig: "(i32) -> (i32)", indir: true},
+		{"8 strings and a bool", fn(U8, append(repeatType(String, 8), Bool)...), map[ABIVariant]want{
+			Lift:  {sig: "(i32) -> (i32)", indir: true},
+			Lower: {sig: "(i32) -> (i32)", indir: true},
 		}},
-		{"one overflowing param", fn(nil, big), map[AbiVariant]want{
-			AbiLift: {sig: "(i32) -> ()", indir: true},
+		{"one overflowing param", fn(nil, big), map[ABIVariant]want{
+			Lift: {sig: "(i32) -> ()", indir: true},
 		}},
-		{"-> tuple<u32,u32>", fn(pair), map[AbiVariant]want{
-			AbiLift:  {sig: "() -> (i32)", indres: true},
-			AbiLower: {sig: "(i32) -> ()", indres: true},
+		{"-> tuple<u32,u32>", fn(pair), map[ABIVariant]want{
+			Lift:  {sig: "() -> (i32)", indres: true},
+			Lower: {sig: "(i32) -> ()", indres: true},
 		}},
-		{"(u8) -> string", fn(String, U8), map[AbiVariant]want{
-			AbiLift:  {sig: "(i32) -> (i32)", indres: true},
-			AbiLower: {sig: "(i32, i32) -> ()", indres: true},
+		{"(u8) -> string", fn(String, U8), map[ABIVariant]want{
+			Lift:  {sig: "(i32) -> (i32)", indres: true},
+			Lower: {sig: "(i32, i32) -> ()", indres: true},
 		}},
-		{"17 params -> string", fn(String, repeatType(U8, 17)...), map[AbiVariant]want{
-			AbiLift:  {sig: "(i32) -> (i32)", indir: true, indres: true},
-			AbiLower: {sig: "(i32, i32) -> ()", indir: true, indres: true},
+		{"17 params -> string", fn(String, repeatType(U8, 17)...), map[ABIVariant]want{
+			Lift:  {sig: "(i32) -> (i32)", indir: true, indres: true},
+			Lower: {sig: "(i32, i32) -> ()", indir: true, indres: true},
 		}},
-		{"-> tuple<>", fn(empty), map[AbiVariant]want{
-			AbiLift:       {sig: "() -> ()"},
-			AbiLower:      {sig: "() -> ()"},
-			AbiLowerAsync: {sig: "() -> (i32)"},
+		{"-> tuple<>", fn(empty), map[ABIVariant]want{
+			Lift:       {sig: "() -> ()"},
+			Lower:      {sig: "() -> ()"},
+			LowerAsync: {sig: "() -> (i32)"},
 		}},
-		{"async (u32 x4) -> u32", async(fn(U32, repeatType(U32, 4)...)), map[AbiVariant]want{
-			AbiLift:              {sig: "(" + i32s(4) + ") -> (i32)"},
-			AbiLower:             {sig: "(" + i32s(4) + ") -> (i32)"},
-			AbiLiftAsync:         {sig: "(" + i32s(4) + ") -> (i32)"},
-			AbiLiftAsyncStackful: {sig: "(" + i32s(4) + ") -> ()"},
-			AbiLowerAsync:        {sig: "(" + i32s(5) + ") -> (i32)", indres: true},
+		{"async (u32 x4) -> u32", async(fn(U32, repeatType(U32, 4)...)), map[ABIVariant]want{
+			Lift:              {sig: "(" + i32s(4) + ") -> (i32)"},
+			Lower:             {sig: "(" + i32s(4) + ") -> (i32)"},
+			LiftAsync:         {sig: "(" + i32s(4) + ") -> (i32)"},
+			LiftAsyncStackful: {sig: "(" + i32s(4) + ") -> ()"},
+			LowerAsync:        {sig: "(" + i32s(5) + ") -> (i32)", indres: true},
 		}},
-		{"async (u32 x5) -> string", async(fn(String, repeatType(U32, 5)...)), map[AbiVariant]want{
-			AbiLift:              {sig: "(" + i32s(5) + ") -> (i32)", indres: true},
-			AbiLower:             {sig: "(" + i32s(6) + ") -> ()", indres: true},
-			AbiLiftAsync:         {sig: "(" + i32s(5) + ") -> (i32)"},
-			AbiLiftAsyncStackful: {sig: "(" + i32s(5) + ") -> ()"},
-			AbiLowerAsync:        {sig: "(i32, i32) -> (i32)", indir: true, indres: true},
+		{"async (u32 x5) -> string", async(fn(String, repeatType(U32, 5)...)), map[ABIVariant]want{
+			Lift:              {sig: "(" + i32s(5) + ") -> (i32)", indres: true},
+			Lower:             {sig: "(" + i32s(6) + ") -> ()", indres: true},
+			LiftAsync:         {sig: "(" + i32s(5) + ") -> (i32)"},
+			LiftAsyncStackful: {sig: "(" + i32s(5) + ") -> ()"},
+			LowerAsync:        {sig: "(i32, i32) -> (i32)", indir: true, indres: true},
 		}},
-		{"async (u32 x17)", async(fn(nil, repeatType(U32, 17)...)), map[AbiVariant]want{
-			AbiLiftAsync:         {sig: "(i32) -> (i32)", indir: true},
-			AbiLiftAsyncStackful: {sig: "(i32) -> ()", indir: true},
-			AbiLowerAsync:        {sig: "(i32) -> (i32)", indir: true},
+		{"async (u32 x17)", async(fn(nil, repeatType(U32, 17)...)), map[ABIVariant]want{
+			LiftAsync:         {sig: "(i32) -> (i32)", indir: true},
+			LiftAsyncStackful: {sig: "(i32) -> ()", indir: true},
+			LowerAsync:        {sig: "(i32) -> (i32)", indir: true},
 		}},
-		{"async (f64) -> f32", async(fn(F32, F64)), map[AbiVariant]want{
-			AbiLiftAsync:  {sig: "(f64) -> (i32)"},
-			AbiLowerAsync: {sig: "(f64, i32) -> (i32)", indres: true},
+		{"async (f64) -> f32", async(fn(F32, F64)), map[ABIVariant]want{
+			LiftAsync:  {sig: "(f64) -> (i32)"},
+			LowerAsync: {sig: "(f64, i32) -> (i32)", indres: true},
 		}},
 	}
 	abi := NewABI(b.r)
@@ -524,7 +524,7 @@ func TestSignature(t *testing.T) {
 
 	// The signature's slices must not alias the layout cache.
 	f := fn(U64, U64)
-	s := abi.Signature(f, AbiLift)
+	s := abi.Signature(f, Lift)
 	s.Params[0], s.Results[0] = CoreF32, CoreF32
 	if l := abi.Layout(U64); flatString(l) != "i64" {
 		t.Errorf("Signature aliases the cache: u64 now flattens to %q", flatString(l))
@@ -553,9 +553,9 @@ func TestSignatureTaskReturn(t *testing.T) {
 }
 
 func TestSignatureVariantNames(t *testing.T) {
-	for v, want := range map[AbiVariant]string{
-		AbiLift: "lift", AbiLower: "lower", AbiLiftAsync: "lift-async",
-		AbiLiftAsyncStackful: "lift-async-stackful", AbiLowerAsync: "lower-async", 99: "invalid-abi-variant",
+	for v, want := range map[ABIVariant]string{
+		Lift: "lift", Lower: "lower", LiftAsync: "lift-async",
+		LiftAsyncStackful: "lift-async-stackful", LowerAsync: "lower-async", 99: "invalid-abi-variant",
 	} {
 		if v.String() != want {
 			t.Errorf("%d: %q, want %q", v, v.String(), want)
