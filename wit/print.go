@@ -164,8 +164,8 @@ func (p *printer) printPackage(id PackageID, isMain bool) {
 	}
 }
 
-// resourceFuncs groups the constructors, methods and static functions of a
-// set of functions by resource, keeping their order.
+// resourceFuncs groups the constructors, methods, static functions and
+// property accessors of a set of functions by resource, keeping their order.
 type resourceFuncs map[TypeID][]*Function
 
 func (p *printer) printInterface(id InterfaceID) {
@@ -324,10 +324,10 @@ func (p *printer) resource(id TypeID, funcs []*Function) {
 		p.stability(f.Stability)
 		p.externalID(f.ExternalID)
 		switch f.Kind {
-		case Method, AsyncMethod:
+		case Method, AsyncMethod, MethodGetter, MethodSetter:
 			p.name(f.ItemName())
 			p.out.str(": ")
-		case Static, AsyncStatic:
+		case Static, AsyncStatic, StaticGetter, StaticSetter:
 			p.name(f.ItemName())
 			p.out.str(": static ")
 		}
@@ -337,20 +337,27 @@ func (p *printer) resource(id TypeID, funcs []*Function) {
 	p.out.indentEnd()
 }
 
-// function prints the type of a function: `async func(a: T) -> R`, or
-// `constructor(a: T)`. A method's `self` parameter is left out, and so is the
-// result of a constructor returning its own resource.
+// function prints the type of a function: `async func(a: T) -> R`,
+// `constructor(a: T)`, or for a property accessor `get() -> T` or
+// `set(v: T)`. The `self` parameter of a method (accessors of a resource's
+// instances included) is left out, and so is the result of a constructor
+// returning its own resource.
 func (p *printer) function(f *Function) {
 	if f.Kind.IsAsync() {
 		p.out.str("async ")
 	}
-	if f.Kind == Constructor {
+	switch {
+	case f.Kind == Constructor:
 		p.out.str("constructor(")
-	} else {
+	case f.Kind.IsGetter():
+		p.out.str("get(")
+	case f.Kind.IsSetter():
+		p.out.str("set(")
+	default:
 		p.out.str("func(")
 	}
 	params := f.Params
-	if (f.Kind == Method || f.Kind == AsyncMethod) && len(params) > 0 {
+	if f.Kind.IsMethod() && len(params) > 0 {
 		params = params[1:]
 	}
 	for i, prm := range params {
@@ -461,7 +468,8 @@ func (p *printer) worldItem(key WorldKey, item WorldItem, pkg PackageID, keyword
 		p.stability(it.Stability)
 		p.externalID(it.ExternalID)
 		p.out.str(keyword + " ")
-		p.name(it.Name)
+		// `import p: get() -> T` for the function named `[get]p`.
+		p.name(it.ItemName())
 		p.out.str(": ")
 		p.function(it)
 		p.out.semicolon()

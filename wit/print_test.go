@@ -130,8 +130,9 @@ func function(name string, result Type, params ...Param) *Function {
 	return &Function{Name: name, Kind: Freestanding, Params: params, Result: result}
 }
 
-// method builds a resource function of the given kind; for methods the
-// caller passes the `self` parameter first, as the resolver does.
+// method builds a resource function of the given kind; for methods (and
+// accessors of instances) the caller passes the `self` parameter first, as
+// the resolver does.
 func method(kind FunctionKind, res TypeID, resName, name string, result Type, params ...Param) *Function {
 	full := "[method]" + resName + "." + name
 	switch kind {
@@ -139,8 +140,26 @@ func method(kind FunctionKind, res TypeID, resName, name string, result Type, pa
 		full = "[static]" + resName + "." + name
 	case Constructor:
 		full = "[constructor]" + resName
+	case MethodGetter:
+		full = "[method][get]" + resName + "." + name
+	case MethodSetter:
+		full = "[method][set]" + resName + "." + name
+	case StaticGetter:
+		full = "[static][get]" + resName + "." + name
+	case StaticSetter:
+		full = "[static][set]" + resName + "." + name
 	}
 	return &Function{Name: full, Kind: kind, Resource: res, Params: params, Result: result}
+}
+
+// getter and setter build the accessors `[get]name` and `[set]name` of a
+// property of an interface or world.
+func getter(name string, result Type) *Function {
+	return &Function{Name: "[get]" + name, Kind: Getter, Result: result}
+}
+
+func setter(name string, result Type, value Param) *Function {
+	return &Function{Name: "[set]" + name, Kind: Setter, Params: []Param{value}, Result: result}
 }
 
 func param(name string, t Type) Param { return Param{Name: name, Type: t} }
@@ -389,6 +408,255 @@ interface res {
   fetch: async func(url: string) -> result<list<u8>, string>;
 }
 
+`)
+}
+
+// Property accessors print as `p: get() -> T` and `p: set(v: T)`, without
+// the `[get]`/`[set]` of their names; those of a resource's instances leave
+// out `self` as methods do, and static ones say `static`. In a world they
+// are imported and exported like functions.
+func TestPrintAccessors(t *testing.T) {
+	b := newBuilder(t)
+	pkg := b.pkg("ex:props@1.0.0", "")
+	i := b.iface(pkg, "props", "")
+	counter := b.named(i, "counter", &Resource{})
+	b.td(counter).Docs = doc("A counter.")
+	self := param("self", b.borrow(counter))
+	b.fn(i, method(Constructor, counter, "counter", "", b.own(counter)))
+	b.fn(i, method(MethodGetter, counter, "counter", "value", U32, self)).Docs = doc("The value.")
+	b.fn(i, method(MethodSetter, counter, "counter", "value", b.result(nil, String), self, param("v", U32))).ExternalID = "set-value"
+	b.fn(i, method(StaticGetter, counter, "counter", "total", U64)).Stability = Stability{Kind: StabilityStable, Since: b.ver("1.0.0")}
+	b.fn(i, method(StaticSetter, counter, "counter", "total", nil, param("t", U64)))
+	b.fn(i, method(MethodGetter, counter, "counter", "type", b.own(counter), self))
+	b.fn(i, method(MethodSetter, counter, "counter", "type", nil, self, param("list", b.own(counter))))
+	b.fn(i, method(Method, counter, "counter", "bump", nil, self))
+	fancy := Stability{Kind: StabilityUnstable, Feature: "fancy"}
+	name := b.fn(i, getter("name", String))
+	name.Docs, name.Stability = doc("Top-level property."), fancy
+	b.fn(i, setter("name", nil, param("n", String))).Stability = fancy
+	// `get` and `set` are no keywords: they are never escaped.
+	b.fn(i, getter("get", U8))
+	b.fn(i, function("set", nil, param("get", U8)))
+
+	w := b.world(pkg, "w", "")
+	b.importFunc(w, function("f", nil))
+	handle := b.named(w, "handle", &Resource{})
+	hself := param("self", b.borrow(handle))
+	b.importFunc(w, method(MethodGetter, handle, "handle", "size", U32, hself))
+	b.importFunc(w, method(MethodSetter, handle, "handle", "size", nil, hself, param("s", U32)))
+	mode := b.importFunc(w, getter("mode", String))
+	mode.Docs, mode.ExternalID = doc("Mode docs."), "imp"
+	b.importFunc(w, setter("mode", nil, param("m", String)))
+	b.exportFunc(w, getter("status", b.own(handle)))
+	b.exportFunc(w, getter("use", b.fixed(U8, 4)))
+
+	golden(t, b.r.Print(pkg), `package ex:props@1.0.0;
+
+interface props {
+  /// A counter.
+  resource counter {
+    constructor();
+    /// The value.
+    value: get() -> u32;
+    @external-id("set-value")
+    value: set(v: u32) -> result<_, string>;
+    @since(version = 1.0.0)
+    total: static get() -> u64;
+    total: static set(t: u64);
+    %type: get() -> counter;
+    %type: set(%list: counter);
+    bump: func();
+  }
+
+  /// Top-level property.
+  @unstable(feature = fancy)
+  name: get() -> string;
+
+  @unstable(feature = fancy)
+  name: set(n: string);
+
+  get: get() -> u8;
+
+  set: func(get: u8);
+}
+
+world w {
+  resource handle {
+    size: get() -> u32;
+    size: set(s: u32);
+  }
+  import f: func();
+  /// Mode docs.
+  @external-id("imp")
+  import mode: get() -> string;
+  import mode: set(m: string);
+
+  export status: get() -> handle;
+  export %use: get() -> list<u8, 4>;
+}
+`)
+}
+
+// Accessors as the parser builds them, in interfaces, resources, worlds,
+// included worlds and nested packages, with docs, gates and external ids:
+// printed as wasm-tools prints the same source. (A setter declared before
+// its getter in an interface is printed after it, where the resolver puts
+// it.)
+func TestPrintAccessorsParsed(t *testing.T) {
+	r := NewResolve()
+	r.AllFeatures = true
+	id, err := r.PushSource("accessors.wit", `package ex:acc@1.0.0;
+
+/// Props.
+interface props {
+  use ex:dep/base@0.1.0.{cell};
+  resource counter {
+    /// Setter first: printed where the resolver puts it.
+    @external-id("set:value")
+    value: set(v: u32) -> result<_, string>;
+    /// Value docs.
+    @since(version = 1.0.0)
+    value: get() -> u32;
+    total: static set(t: u64);
+    @external-id("static \"x\"\n")
+    total: static get() -> u64;
+    %type: get() -> cell;
+    get: get() -> u8;
+    set: get() -> u8;
+    set: set(%get: u8);
+    %static: static get() -> bool;
+    %constructor: get() -> u8;
+    bump: func();
+    later: async func();
+  }
+  @unstable(feature = fancy)
+  @external-id("fn:name")
+  name: set(n: string);
+  /// Top-level getter.
+  @unstable(feature = fancy)
+  name: get() -> string;
+  %list: get() -> list<u8, 4>;
+  %map: get() -> map<string, counter>;
+  get: func(set: u32) -> u32;
+}
+
+world w {
+  import z: get() -> u32;
+  import z: set(v: u32);
+  export q: get() -> u32;
+  resource rr { p: get() -> u32; }
+  /// Mode docs.
+  @since(version = 1.0.0)
+  import mode: get() -> option<rr>;
+  import props;
+  include v with { rr2 as rr3 }
+  export %interface: get() -> rr;
+}
+
+world v {
+  resource rr2 {
+    p: get() -> u32;
+    p: set(x: u32);
+    @external-id("w")
+    n: static get() -> rr2;
+  }
+}
+
+package ex:dep@0.1.0 {
+  interface base {
+    resource cell {
+      v: get() -> u32;
+      v: set(x: u32);
+    }
+    cells: get() -> list<cell>;
+  }
+}
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, r.PrintAll(id), `package ex:acc@1.0.0;
+
+/// Props.
+interface props {
+  use ex:dep/base@0.1.0.{cell};
+
+  resource counter {
+    /// Value docs.
+    @since(version = 1.0.0)
+    value: get() -> u32;
+    /// Setter first: printed where the resolver puts it.
+    @external-id("set:value")
+    value: set(v: u32) -> result<_, string>;
+    @external-id("static \"x\"\n")
+    total: static get() -> u64;
+    total: static set(t: u64);
+    %type: get() -> cell;
+    get: get() -> u8;
+    set: get() -> u8;
+    set: set(get: u8);
+    %static: static get() -> bool;
+    %constructor: get() -> u8;
+    bump: func();
+    later: async func();
+  }
+
+  /// Top-level getter.
+  @unstable(feature = fancy)
+  name: get() -> string;
+
+  @unstable(feature = fancy)
+  @external-id("fn:name")
+  name: set(n: string);
+
+  %list: get() -> list<u8, 4>;
+
+  %map: get() -> map<string, counter>;
+
+  get: func(set: u32) -> u32;
+}
+
+world v {
+  resource rr2 {
+    p: get() -> u32;
+    p: set(x: u32);
+    @external-id("w")
+    n: static get() -> rr2;
+  }
+}
+world w {
+  import ex:dep/base@0.1.0;
+  import props;
+
+  resource rr {
+    p: get() -> u32;
+  }
+
+  resource rr3 {
+    p: get() -> u32;
+    p: set(x: u32);
+    @external-id("w")
+    n: static get() -> rr3;
+  }
+  import z: get() -> u32;
+  import z: set(v: u32);
+  /// Mode docs.
+  @since(version = 1.0.0)
+  import mode: get() -> option<rr>;
+
+  export q: get() -> u32;
+  export %interface: get() -> rr;
+}
+package ex:dep@0.1.0 {
+  interface base {
+    resource cell {
+      v: get() -> u32;
+      v: set(x: u32);
+    }
+
+    cells: get() -> list<cell>;
+  }
+}
 `)
 }
 
@@ -925,7 +1193,8 @@ func TestPrintKeywords(t *testing.T) {
 			t.Errorf("escapeName(%q) = %q", name, got)
 		}
 	}
-	for _, name := range []string{"foo", "since", "unstable", "deprecated", "version", "feature", "self", "f128", "implements"} {
+	// `get` and `set` are contextual (`p: get() -> T`), never escaped.
+	for _, name := range []string{"foo", "since", "unstable", "deprecated", "version", "feature", "self", "f128", "implements", "get", "set"} {
 		if got := escapeName(name); got != name {
 			t.Errorf("escapeName(%q) = %q", name, got)
 		}
@@ -1023,6 +1292,33 @@ package ex:dep@0.2.0 {
     type t = string;
   }
 }
+`,
+	"accessors.wit": `package ex:acc;
+
+interface i {
+  resource r {
+    p: set(v: u32);
+    p: get() -> u32;
+    s: static get() -> u32;
+    s: static set(v: u32) -> result<_, string>;
+    m: func();
+  }
+  x: set(v: string);
+  x: get() -> string;
+  %type: get() -> list<r>;
+  get: get() -> map<string, u8>;
+  set: func(get: u8);
+}
+
+world w {
+  import z: get() -> u32;
+  import z: set(v: u32);
+  export q: get() -> u32;
+  resource rr { p: get() -> u32; }
+  include v with { rr2 as rr3 }
+}
+
+world v { resource rr2 { p: get() -> u32; p: set(x: u32); n: static get() -> rr2; } }
 `,
 	"gates.wit": `package ex:gates@1.0.0;
 
