@@ -234,7 +234,8 @@ func (p *parser) version() (*Version, Span) {
 		if !p.eat(prefix) {
 			continue
 		}
-		span.End = p.lastEnd()
+		// A bare `-` or `+` is consumed but not part of the version, as in
+		// wit-parser: `1.0.0-` is 1.0.0.
 		for {
 			save := p.lex.pos
 			t, s := p.next()

@@ -501,23 +501,44 @@ func (m *remap) processIncludes(r *Resolve, id WorldID, includes []worldInclude,
 		m.include(r, id, inc, pkg)
 	}
 	w := r.Worlds[id]
-	for _, list := range []struct {
+	lists := []struct {
 		kind  string
 		items *OrderedMap[WorldKey, WorldItem]
-	}{{"import", &w.Imports}, {"export", &w.Exports}} {
+	}{{"import", &w.Imports}, {"export", &w.Exports}}
+	for _, list := range lists {
 		seen := map[string]string{}
 		for _, key := range list.items.Keys() {
 			if key.IsInterface() {
 				continue
 			}
-			lower := strings.ToLower(key.Name)
-			if prev, ok := seen[lower]; ok && prev != key.Name {
-				m.fail(w.Span, "%s `%s` in world `%s` conflicts with %s `%s` (kebab-case identifiers are case-insensitive)",
+			c := canonicalName(key.Name)
+			if prev, ok := seen[c]; ok {
+				m.fail(w.Span, "%s `%s` in world `%s` conflicts with %s `%s` (names must be strongly unique)",
 					list.kind, key.Name, w.Name, list.kind, prev)
 			}
-			seen[lower] = key.Name
+			seen[c] = key.Name
 		}
 	}
+	// Setters follow their getters; a getter may come from an include, so
+	// this is checked only now.
+	for _, list := range lists {
+		placeSettersAfterGetters(list.items, worldItemFunc)
+		for _, item := range list.items.All() {
+			f := worldItemFunc(item)
+			if f == nil || !f.Kind.IsSetter() {
+				continue
+			}
+			getter := strings.Replace(f.Name, "[set]", "[get]", 1)
+			if !list.items.Has(NameKey(getter)) {
+				m.fail(f.Span, "%s `%s` in world `%s` has no corresponding getter `%s`", list.kind, f.Name, w.Name, getter)
+			}
+		}
+	}
+}
+
+func worldItemFunc(it WorldItem) *Function {
+	f, _ := it.(*Function)
+	return f
 }
 
 // renameInclude applies `with { name as new }` to an item name: the whole
