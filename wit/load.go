@@ -144,7 +144,16 @@ func (r *Resolve) parseFiles(paths []string, what string) (*packageGroup, error)
 			return nil, fmt.Errorf("wit: %w", err)
 		}
 		if !utf8.Valid(b) {
-			return nil, fmt.Errorf("wit: %s: input file is not valid UTF-8", p)
+			bad := 0
+			for bad < len(b) {
+				r, n := utf8.DecodeRune(b[bad:])
+				if r == utf8.RuneError && n == 1 {
+					break
+				}
+				bad += n
+			}
+			f := r.sources.add(p, string(b))
+			return nil, r.sources.errorAt(Span{f.offset + uint32(bad), f.offset + uint32(bad) + 1}, "input file is not valid UTF-8")
 		}
 		texts = append(texts, namedText{p, string(b)})
 	}

@@ -127,7 +127,7 @@ func (m *sourceMap) errorAt(span Span, format string, args ...any) *Error {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "      |\n %4d | %s\n      | %s^%s", line, text,
+	fmt.Fprintf(&b, "      |\n %4d | %s\n      | %s^%s", line, strings.ToValidUTF8(text, "\uFFFD"),
 		strings.Repeat(" ", col-1), strings.Repeat("-", width-1))
 	e.Snippet = b.String()
 	return e
