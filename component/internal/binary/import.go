@@ -140,8 +140,8 @@ func (r *reader) readExternName() (ExternName, error) {
 }
 
 // ExternType is the type of an import or export (externtype):
-// [ExternCoreModule], [ExternFunc], [ExternValueEq], [ExternValueType],
-// [ExternTypeEq], [ExternSubResource], [ExternComponent] or [ExternInstance].
+// [ExternCoreModule], [ExternFunc], [ExternValue], [ExternTypeEq],
+// [ExternSubResource], [ExternComponent] or [ExternInstance].
 type ExternType interface {
 	// Sort is the sort of the imported or exported item.
 	Sort() Sort
@@ -154,11 +154,14 @@ type ExternCoreModule struct{ Type uint32 }
 // ExternFunc is (func (type i)).
 type ExternFunc struct{ Type uint32 }
 
-// ExternValueEq is (value (eq i)): the value of value index Value. 🪙
-type ExternValueEq struct{ Value uint32 }
-
-// ExternValueType is (value t): a value of type Type. 🪙
-type ExternValueType struct{ Type ValType }
+// ExternValue is (value t): a value of type Type 🪙.
+//
+// Binary.md encodes it as 0x02 followed by a valuebound (0x00 and a value
+// index for (value (eq i)), or 0x01 and a valtype); wasm-tools 1.263 encodes
+// 0x02 followed directly by the valtype and has no (eq i) form. The two cannot
+// both be decoded (0x00 is also type index 0), and wasm-tools is the only
+// producer, so the decoder follows wasm-tools.
+type ExternValue struct{ Type ValType }
 
 // ExternTypeEq is (type (eq i)): type Type itself.
 type ExternTypeEq struct{ Type uint32 }
@@ -174,8 +177,7 @@ type ExternInstance struct{ Type uint32 }
 
 func (ExternCoreModule) Sort() Sort  { return SortCoreModule } // Sort implements ExternType.
 func (ExternFunc) Sort() Sort        { return SortFunc }       // Sort implements ExternType.
-func (ExternValueEq) Sort() Sort     { return SortValue }      // Sort implements ExternType.
-func (ExternValueType) Sort() Sort   { return SortValue }      // Sort implements ExternType.
+func (ExternValue) Sort() Sort       { return SortValue }      // Sort implements ExternType.
 func (ExternTypeEq) Sort() Sort      { return SortType }       // Sort implements ExternType.
 func (ExternSubResource) Sort() Sort { return SortType }       // Sort implements ExternType.
 func (ExternComponent) Sort() Sort   { return SortComponent }  // Sort implements ExternType.
@@ -183,8 +185,7 @@ func (ExternInstance) Sort() Sort    { return SortInstance }   // Sort implement
 
 func (ExternCoreModule) isExternType()  {}
 func (ExternFunc) isExternType()        {}
-func (ExternValueEq) isExternType()     {}
-func (ExternValueType) isExternType()   {}
+func (ExternValue) isExternType()       {}
 func (ExternTypeEq) isExternType()      {}
 func (ExternSubResource) isExternType() {}
 func (ExternComponent) isExternType()   {}
@@ -208,20 +209,8 @@ func (r *reader) readExternType() (ExternType, error) {
 		i, err := r.u32("func type index")
 		return ExternFunc{Type: i}, err
 	case 0x02:
-		boff := r.pos
-		bound, err := r.u8("value bound")
-		if err != nil {
-			return nil, err
-		}
-		switch bound {
-		case 0x00:
-			i, err := r.u32("value index")
-			return ExternValueEq{Value: i}, err
-		case 0x01:
-			t, err := r.readValType()
-			return ExternValueType{Type: t}, err
-		}
-		return nil, r.invalid(boff, "value bound", bound)
+		t, err := r.readValType()
+		return ExternValue{Type: t}, err
 	case 0x03:
 		boff := r.pos
 		bound, err := r.u8("type bound")
