@@ -221,10 +221,10 @@ func (r *reader) expect(want byte, what string) error {
 }
 
 // vec reads a vector: a count, then that many entries decoded by read. Entry
-// errors are wrapped with the entry's index when entry is not empty.
+// errors are wrapped with the entry's index. An empty vector is nil.
 func vec[T any](r *reader, what string, read func(r *reader) (T, error)) ([]T, error) {
 	n, err := r.count(what)
-	if err != nil {
+	if err != nil || n == 0 {
 		return nil, err
 	}
 	out := make([]T, 0, min(n, maxPrealloc))
