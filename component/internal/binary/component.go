@@ -84,7 +84,7 @@ type Component struct {
 // of it.
 func Decode(b []byte) (*Component, error) {
 	r := newReader(b)
-	c, err := r.readComponent()
+	c, err := r.readComponent(true)
 	if err != nil {
 		return nil, fmt.Errorf("decode component: %w", err)
 	}
@@ -92,14 +92,20 @@ func Decode(b []byte) (*Component, error) {
 }
 
 // readComponent reads a component spanning the rest of the current region.
-func (r *reader) readComponent() (*Component, error) {
+// Only for the outermost one (top) is a core module reported with
+// ErrCoreModule; inside a component section it is just malformed.
+func (r *reader) readComponent(top bool) (*Component, error) {
 	start := r.pos
 	p, err := r.readPreamble()
 	if err != nil {
 		return nil, err
 	}
 	if p.Layer != LayerComponent {
-		return nil, &Error{Offset: uint64(start), Msg: "want a component, found a core module", Err: ErrCoreModule}
+		e := &Error{Offset: uint64(start), Msg: "want a component, found a core module"}
+		if top {
+			e.Err = ErrCoreModule
+		}
+		return nil, e
 	}
 	c := &Component{Offset: uint64(start), Size: uint64(r.end - start), Version: p.Version}
 	for r.pos < r.end {
@@ -149,7 +155,7 @@ func (r *reader) readSection(h SectionHeader) (Section, error) {
 			return nil, err
 		}
 		defer r.leave()
-		c, err := r.readComponent()
+		c, err := r.readComponent(false)
 		if err != nil {
 			return nil, err
 		}
