@@ -299,54 +299,151 @@ type CanonThreadSpawnIndirect struct {
 // CanonThreadAvailableParallelism is (canon thread.available-parallelism) 🧵②.
 type CanonThreadAvailableParallelism struct{}
 
-func (*CanonLift) Builtin() string                       { return "lift" }
-func (*CanonLower) Builtin() string                      { return "lower" }
-func (*CanonResourceNew) Builtin() string                { return "resource.new" }
-func (*CanonResourceDrop) Builtin() string               { return "resource.drop" }
-func (*CanonResourceRep) Builtin() string                { return "resource.rep" }
-func (*CanonBackpressureInc) Builtin() string            { return "backpressure.inc" }
-func (*CanonBackpressureDec) Builtin() string            { return "backpressure.dec" }
-func (*CanonTaskReturn) Builtin() string                 { return "task.return" }
-func (*CanonTaskCancel) Builtin() string                 { return "task.cancel" }
-func (*CanonContextGet) Builtin() string                 { return "context.get" }
-func (*CanonContextSet) Builtin() string                 { return "context.set" }
-func (*CanonSubtaskCancel) Builtin() string              { return "subtask.cancel" }
-func (*CanonSubtaskDrop) Builtin() string                { return "subtask.drop" }
-func (*CanonStreamNew) Builtin() string                  { return "stream.new" }
-func (*CanonStreamRead) Builtin() string                 { return "stream.read" }
-func (*CanonStreamWrite) Builtin() string                { return "stream.write" }
-func (*CanonStreamCancelRead) Builtin() string           { return "stream.cancel-read" }
-func (*CanonStreamCancelWrite) Builtin() string          { return "stream.cancel-write" }
-func (*CanonStreamDropReadable) Builtin() string         { return "stream.drop-readable" }
-func (*CanonStreamDropWritable) Builtin() string         { return "stream.drop-writable" }
-func (*CanonStreamForward) Builtin() string              { return "stream.forward" }
-func (*CanonFutureNew) Builtin() string                  { return "future.new" }
-func (*CanonFutureRead) Builtin() string                 { return "future.read" }
-func (*CanonFutureWrite) Builtin() string                { return "future.write" }
-func (*CanonFutureCancelRead) Builtin() string           { return "future.cancel-read" }
-func (*CanonFutureCancelWrite) Builtin() string          { return "future.cancel-write" }
-func (*CanonFutureDropReadable) Builtin() string         { return "future.drop-readable" }
-func (*CanonFutureDropWritable) Builtin() string         { return "future.drop-writable" }
-func (*CanonFutureForward) Builtin() string              { return "future.forward" }
-func (*CanonErrorContextNew) Builtin() string            { return "error-context.new" }
-func (*CanonErrorContextDebugMessage) Builtin() string   { return "error-context.debug-message" }
-func (*CanonErrorContextDrop) Builtin() string           { return "error-context.drop" }
-func (*CanonWaitableSetNew) Builtin() string             { return "waitable-set.new" }
-func (*CanonWaitableSetWait) Builtin() string            { return "waitable-set.wait" }
-func (*CanonWaitableSetPoll) Builtin() string            { return "waitable-set.poll" }
-func (*CanonWaitableSetDrop) Builtin() string            { return "waitable-set.drop" }
-func (*CanonWaitableJoin) Builtin() string               { return "waitable.join" }
-func (*CanonThreadIndex) Builtin() string                { return "thread.index" }
-func (*CanonThreadNewIndirect) Builtin() string          { return "thread.new-indirect" }
-func (*CanonThreadResumeLater) Builtin() string          { return "thread.resume-later" }
-func (*CanonThreadSuspend) Builtin() string              { return "thread.suspend" }
-func (*CanonThreadYield) Builtin() string                { return "thread.yield" }
-func (*CanonThreadSuspendThenResume) Builtin() string    { return "thread.suspend-then-resume" }
-func (*CanonThreadYieldThenResume) Builtin() string      { return "thread.yield-then-resume" }
-func (*CanonThreadSuspendThenPromote) Builtin() string   { return "thread.suspend-then-promote" }
-func (*CanonThreadYieldThenPromote) Builtin() string     { return "thread.yield-then-promote" }
-func (*CanonThreadSpawnRef) Builtin() string             { return "thread.spawn-ref" }
-func (*CanonThreadSpawnIndirect) Builtin() string        { return "thread.spawn-indirect" }
+// Builtin implements Canon.
+func (*CanonLift) Builtin() string { return "lift" }
+
+// Builtin implements Canon.
+func (*CanonLower) Builtin() string { return "lower" }
+
+// Builtin implements Canon.
+func (*CanonResourceNew) Builtin() string { return "resource.new" }
+
+// Builtin implements Canon.
+func (*CanonResourceDrop) Builtin() string { return "resource.drop" }
+
+// Builtin implements Canon.
+func (*CanonResourceRep) Builtin() string { return "resource.rep" }
+
+// Builtin implements Canon.
+func (*CanonBackpressureInc) Builtin() string { return "backpressure.inc" }
+
+// Builtin implements Canon.
+func (*CanonBackpressureDec) Builtin() string { return "backpressure.dec" }
+
+// Builtin implements Canon.
+func (*CanonTaskReturn) Builtin() string { return "task.return" }
+
+// Builtin implements Canon.
+func (*CanonTaskCancel) Builtin() string { return "task.cancel" }
+
+// Builtin implements Canon.
+func (*CanonContextGet) Builtin() string { return "context.get" }
+
+// Builtin implements Canon.
+func (*CanonContextSet) Builtin() string { return "context.set" }
+
+// Builtin implements Canon.
+func (*CanonSubtaskCancel) Builtin() string { return "subtask.cancel" }
+
+// Builtin implements Canon.
+func (*CanonSubtaskDrop) Builtin() string { return "subtask.drop" }
+
+// Builtin implements Canon.
+func (*CanonStreamNew) Builtin() string { return "stream.new" }
+
+// Builtin implements Canon.
+func (*CanonStreamRead) Builtin() string { return "stream.read" }
+
+// Builtin implements Canon.
+func (*CanonStreamWrite) Builtin() string { return "stream.write" }
+
+// Builtin implements Canon.
+func (*CanonStreamCancelRead) Builtin() string { return "stream.cancel-read" }
+
+// Builtin implements Canon.
+func (*CanonStreamCancelWrite) Builtin() string { return "stream.cancel-write" }
+
+// Builtin implements Canon.
+func (*CanonStreamDropReadable) Builtin() string { return "stream.drop-readable" }
+
+// Builtin implements Canon.
+func (*CanonStreamDropWritable) Builtin() string { return "stream.drop-writable" }
+
+// Builtin implements Canon.
+func (*CanonStreamForward) Builtin() string { return "stream.forward" }
+
+// Builtin implements Canon.
+func (*CanonFutureNew) Builtin() string { return "future.new" }
+
+// Builtin implements Canon.
+func (*CanonFutureRead) Builtin() string { return "future.read" }
+
+// Builtin implements Canon.
+func (*CanonFutureWrite) Builtin() string { return "future.write" }
+
+// Builtin implements Canon.
+func (*CanonFutureCancelRead) Builtin() string { return "future.cancel-read" }
+
+// Builtin implements Canon.
+func (*CanonFutureCancelWrite) Builtin() string { return "future.cancel-write" }
+
+// Builtin implements Canon.
+func (*CanonFutureDropReadable) Builtin() string { return "future.drop-readable" }
+
+// Builtin implements Canon.
+func (*CanonFutureDropWritable) Builtin() string { return "future.drop-writable" }
+
+// Builtin implements Canon.
+func (*CanonFutureForward) Builtin() string { return "future.forward" }
+
+// Builtin implements Canon.
+func (*CanonErrorContextNew) Builtin() string { return "error-context.new" }
+
+// Builtin implements Canon.
+func (*CanonErrorContextDebugMessage) Builtin() string { return "error-context.debug-message" }
+
+// Builtin implements Canon.
+func (*CanonErrorContextDrop) Builtin() string { return "error-context.drop" }
+
+// Builtin implements Canon.
+func (*CanonWaitableSetNew) Builtin() string { return "waitable-set.new" }
+
+// Builtin implements Canon.
+func (*CanonWaitableSetWait) Builtin() string { return "waitable-set.wait" }
+
+// Builtin implements Canon.
+func (*CanonWaitableSetPoll) Builtin() string { return "waitable-set.poll" }
+
+// Builtin implements Canon.
+func (*CanonWaitableSetDrop) Builtin() string { return "waitable-set.drop" }
+
+// Builtin implements Canon.
+func (*CanonWaitableJoin) Builtin() string { return "waitable.join" }
+
+// Builtin implements Canon.
+func (*CanonThreadIndex) Builtin() string { return "thread.index" }
+
+// Builtin implements Canon.
+func (*CanonThreadNewIndirect) Builtin() string { return "thread.new-indirect" }
+
+// Builtin implements Canon.
+func (*CanonThreadResumeLater) Builtin() string { return "thread.resume-later" }
+
+// Builtin implements Canon.
+func (*CanonThreadSuspend) Builtin() string { return "thread.suspend" }
+
+// Builtin implements Canon.
+func (*CanonThreadYield) Builtin() string { return "thread.yield" }
+
+// Builtin implements Canon.
+func (*CanonThreadSuspendThenResume) Builtin() string { return "thread.suspend-then-resume" }
+
+// Builtin implements Canon.
+func (*CanonThreadYieldThenResume) Builtin() string { return "thread.yield-then-resume" }
+
+// Builtin implements Canon.
+func (*CanonThreadSuspendThenPromote) Builtin() string { return "thread.suspend-then-promote" }
+
+// Builtin implements Canon.
+func (*CanonThreadYieldThenPromote) Builtin() string { return "thread.yield-then-promote" }
+
+// Builtin implements Canon.
+func (*CanonThreadSpawnRef) Builtin() string { return "thread.spawn-ref" }
+
+// Builtin implements Canon.
+func (*CanonThreadSpawnIndirect) Builtin() string { return "thread.spawn-indirect" }
+
+// Builtin implements Canon.
 func (*CanonThreadAvailableParallelism) Builtin() string { return "thread.available-parallelism" }
 
 func (*CanonLift) isCanon()                       {}

@@ -510,11 +510,20 @@ type CoreExternType interface {
 	isCoreExternType()
 }
 
-func (CoreFuncExtern) Sort() Sort { return SortCoreFunc }   // Sort implements CoreExternType.
-func (CoreTableType) Sort() Sort  { return SortCoreTable }  // Sort implements CoreExternType.
-func (CoreMemoryType) Sort() Sort { return SortCoreMemory } // Sort implements CoreExternType.
-func (CoreGlobalType) Sort() Sort { return SortCoreGlobal } // Sort implements CoreExternType.
-func (CoreTagType) Sort() Sort    { return SortCoreTag }    // Sort implements CoreExternType.
+// Sort implements CoreExternType.
+func (CoreFuncExtern) Sort() Sort { return SortCoreFunc }
+
+// Sort implements CoreExternType.
+func (CoreTableType) Sort() Sort { return SortCoreTable }
+
+// Sort implements CoreExternType.
+func (CoreMemoryType) Sort() Sort { return SortCoreMemory }
+
+// Sort implements CoreExternType.
+func (CoreGlobalType) Sort() Sort { return SortCoreGlobal }
+
+// Sort implements CoreExternType.
+func (CoreTagType) Sort() Sort { return SortCoreTag }
 
 func (CoreFuncExtern) isCoreExternType() {}
 func (CoreTableType) isCoreExternType()  {}

@@ -175,13 +175,26 @@ type ExternComponent struct{ Type uint32 }
 // ExternInstance is (instance (type i)).
 type ExternInstance struct{ Type uint32 }
 
-func (ExternCoreModule) Sort() Sort  { return SortCoreModule } // Sort implements ExternType.
-func (ExternFunc) Sort() Sort        { return SortFunc }       // Sort implements ExternType.
-func (ExternValue) Sort() Sort       { return SortValue }      // Sort implements ExternType.
-func (ExternTypeEq) Sort() Sort      { return SortType }       // Sort implements ExternType.
-func (ExternSubResource) Sort() Sort { return SortType }       // Sort implements ExternType.
-func (ExternComponent) Sort() Sort   { return SortComponent }  // Sort implements ExternType.
-func (ExternInstance) Sort() Sort    { return SortInstance }   // Sort implements ExternType.
+// Sort implements ExternType.
+func (ExternCoreModule) Sort() Sort { return SortCoreModule }
+
+// Sort implements ExternType.
+func (ExternFunc) Sort() Sort { return SortFunc }
+
+// Sort implements ExternType.
+func (ExternValue) Sort() Sort { return SortValue }
+
+// Sort implements ExternType.
+func (ExternTypeEq) Sort() Sort { return SortType }
+
+// Sort implements ExternType.
+func (ExternSubResource) Sort() Sort { return SortType }
+
+// Sort implements ExternType.
+func (ExternComponent) Sort() Sort { return SortComponent }
+
+// Sort implements ExternType.
+func (ExternInstance) Sort() Sort { return SortInstance }
 
 func (ExternCoreModule) isExternType()  {}
 func (ExternFunc) isExternType()        {}
