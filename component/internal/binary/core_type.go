@@ -66,17 +66,7 @@ func (r *reader) readCoreType() (CoreType, error) {
 	}
 	switch b {
 	case 0x00:
-		r.pos++
-		if b, err := r.peek("core subtype"); err != nil {
-			return nil, err
-		} else if b != 0x50 {
-			return nil, r.errorf(r.pos, "invalid core type: 0x00 must be followed by 0x50 (sub), found 0x%02x", b)
-		}
-		st, err := r.readSubType()
-		if err != nil {
-			return nil, err
-		}
-		return &CoreRecGroup{Types: []CoreSubType{st}}, nil
+		return r.readPrefixedSubType()
 	case 0x50:
 		r.pos++
 		if err := r.enter("core module type"); err != nil {
@@ -88,6 +78,41 @@ func (r *reader) readCoreType() (CoreType, error) {
 			return nil, err
 		}
 		return &CoreModuleType{Decls: decls}, nil
+	}
+	g, err := r.readRecGroup()
+	if err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// readPrefixedSubType reads 0x00 0x50 and a non-final subtype.
+func (r *reader) readPrefixedSubType() (*CoreRecGroup, error) {
+	r.pos++ // 0x00
+	if b, err := r.peek("core subtype"); err != nil {
+		return nil, err
+	} else if b != 0x50 {
+		return nil, r.errorf(r.pos, "invalid core type: 0x00 must be followed by 0x50 (sub), found 0x%02x", b)
+	}
+	st, err := r.readSubType()
+	if err != nil {
+		return nil, err
+	}
+	return &CoreRecGroup{Types: []CoreSubType{st}}, nil
+}
+
+// readModuleTypeCoreType reads the core:type of a core:moduledecl. Binary.md
+// makes it a full core:type, but a module type may not contain a module type,
+// and wasm-tools encodes a non-final subtype there as plain 0x50 (as in a core
+// module) rather than 0x00 0x50. Both spellings decode as a subtype; 0x50
+// never starts a nested module type.
+func (r *reader) readModuleTypeCoreType() (CoreType, error) {
+	b, err := r.peek("core type")
+	if err != nil {
+		return nil, err
+	}
+	if b == 0x00 {
+		return r.readPrefixedSubType()
 	}
 	g, err := r.readRecGroup()
 	if err != nil {
@@ -108,7 +133,7 @@ func (r *reader) readCoreModuleDecl() (CoreModuleDecl, error) {
 		im, err := r.readCoreImport()
 		return &CoreImportDecl{Import: im}, err
 	case 0x01:
-		t, err := r.readCoreType()
+		t, err := r.readModuleTypeCoreType()
 		return &CoreTypeDecl{Type: t}, err
 	case 0x02:
 		if err := r.expect(0x10, "core alias sort (must be type)"); err != nil {

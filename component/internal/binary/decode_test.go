@@ -194,6 +194,8 @@ func TestDecodeNested(t *testing.T) {
 		&CoreRecGroup{Types: []CoreSubType{{Final: true, Supertypes: []uint32{1}, Type: &CoreFuncType{Params: []CoreValType{I32}}}}},
 		&CoreModuleType{Decls: []CoreModuleDecl{
 			&CoreTypeDecl{Type: coreFunc([]CoreValType{I32}, nil)},
+			// a non-final subtype, which wasm-tools spells 0x50 in a module type
+			&CoreTypeDecl{Type: &CoreRecGroup{Types: []CoreSubType{{Type: &CoreFuncType{}}}}},
 			&CoreImportDecl{Import: CoreImport{Module: "", Name: "f", Type: CoreFuncExtern{Type: 0}}},
 			&CoreExportDecl{Name: "g", Type: CoreGlobalType{Type: I64, Mutable: true}},
 			&CoreExportDecl{Name: "t", Type: CoreTableType{

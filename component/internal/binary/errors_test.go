@@ -212,8 +212,8 @@ func TestDecodeErrors(t *testing.T) {
 			"decode component: section 3 (core type) at offset 0x8: core type 0: module type declaration 0: invalid global flags 0x04 at offset 0x12", false},
 		{"tag attribute", comp(sec(3, 1, 0x50, 1, 0x03, str("x"), 0x04, 0x01, 0)),
 			"decode component: section 3 (core type) at offset 0x8: core type 0: module type declaration 0: invalid tag attribute 0x01 at offset 0x11", false},
-		{"module type nesting", comp(sec(3, 1, bytes.Repeat([]byte{0x50, 1, 0x01}, 101), 0x50, 0)),
-			"decode component: section 3 (core type) at offset 0x8: core type 0: ", false},
+		{"module type in module type", comp(sec(3, 1, 0x50, 1, 0x01, 0x50, 0x00, 0x50, 0)),
+			"decode component: section 3 (core type) at offset 0x8: core type 0: module type declaration 0: invalid core composite type opcode 0x50 at offset 0x10", false},
 		{"core module layer", comp(sec(1, componentPreamble)),
 			"decode component: section 1 (core module) at offset 0x8: want a core module, found a component (version 0x0d, layer 1) at offset 0xa", false},
 		{"core section id", comp(sec(1, coreMod([]byte{14, 0}))),
@@ -299,6 +299,10 @@ func TestDecodeHandBuilt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	n := ExternName{Name: "primary", Tag: 2, Attributes: []NameAttribute{{AttrImplements, "w:kv/store@1"}, {AttrVersionSuffix, ".2.3"}}}
+	if full, ok := n.FullImplements(); n.FullName() != "primary" || !ok || full != "w:kv/store@1.2.3" {
+		t.Errorf("FullName %q, FullImplements %q %v", n.FullName(), full, ok)
+	}
 	check(t, "imports", c.Imports(), []Import{
 		{Name: ExternName{Name: "a:b/c", Tag: 0x01}, Type: ExternFunc{Type: 0}},
 		{Name: name("v"), Type: ExternValue{Type: TypeIndex(5)}},
@@ -329,6 +333,16 @@ func TestDecodeHandBuilt(t *testing.T) {
 	check(t, "names", names.Names, &NameSection{
 		Component: ptr("top"),
 		Sorts:     []SortNames{{Sort: SortFunc, Names: []NameAssoc{{2, "fn"}}}},
+	})
+
+	// Both spellings of a non-final subtype inside a module type.
+	c, err = Decode(comp(sec(3, 1, 0x50, 2, 0x01, 0x50, 0x00, 0x60, 0, 0, 0x01, 0x00, 0x50, 0x00, 0x60, 0, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := &CoreTypeDecl{Type: &CoreRecGroup{Types: []CoreSubType{{Type: &CoreFuncType{}}}}}
+	check(t, "module type subtypes", section[*CoreTypeSection](t, c, 0).Types, []CoreType{
+		&CoreModuleType{Decls: []CoreModuleDecl{sub, sub}},
 	})
 
 	// A broken name section is kept raw, with the reason, and does not fail

@@ -98,12 +98,31 @@ func (n ExternName) VersionSuffix() (string, bool) { return n.Attribute(AttrVers
 func (n ExternName) ExternalID() (string, bool) { return n.Attribute(AttrExternalID) }
 
 // FullName returns Name with the version suffix appended when Name carries
-// a version ("a:b/c@0.2" with suffix ".1" gives "a:b/c@0.2.1").
+// a version ("a:b/c@0.2" with suffix ".1" gives "a:b/c@0.2.1"). When the name
+// has an implements attribute, the suffix belongs to that instead (see
+// [ExternName.FullImplements]) and FullName is Name.
 func (n ExternName) FullName() string {
-	if vs, ok := n.VersionSuffix(); ok && strings.Contains(n.Name, "@") {
-		return n.Name + vs
+	if _, ok := n.Implements(); ok {
+		return n.Name
 	}
-	return n.Name
+	return withVersionSuffix(n.Name, n)
+}
+
+// FullImplements returns the implements attribute with the version suffix
+// appended when it carries a version, or false when there is none.
+func (n ExternName) FullImplements() (string, bool) {
+	in, ok := n.Implements()
+	if !ok {
+		return "", false
+	}
+	return withVersionSuffix(in, n), true
+}
+
+func withVersionSuffix(s string, n ExternName) string {
+	if vs, ok := n.VersionSuffix(); ok && strings.Contains(s, "@") {
+		return s + vs
+	}
+	return s
 }
 
 // String returns the full name.

@@ -12,6 +12,7 @@
   (core type $sub (sub final $base (func (param i32))))
   (core type $mt (module
     (type (func (param i32)))
+    (type (sub (func)))
     (import "" "f" (func (type 0)))
     (export "g" (global (mut i64)))
     (export "t" (table 1 funcref))
