@@ -501,6 +501,25 @@ func TestHostileRandomTokens(t *testing.T) {
 	}
 }
 
+// TestHostileRandomDocs loads 5 MB of random tokens as the doc comment of
+// an interface: `///` lines, then one block comment.
+func TestHostileRandomDocs(t *testing.T) {
+	const size = 5 << 20
+	text := randomTokens(rand.New(rand.NewSource(7)), size)
+	text = strings.NewReplacer("\r", "", "*", "").Replace(text) // no comment ends inside
+	lines := strings.Split(text, "\n")
+	for _, docs := range []string{
+		"/// " + strings.Join(lines, "\n/// ") + "\n",
+		"/**" + text + "*/\n",
+	} {
+		r, _, printed := mustLoad(t, hostileHeader+docs+"interface i {}\n")
+		if d := r.Interfaces[0].Docs; !d.Present || len(d.Contents) < size/2 {
+			t.Fatalf("docs lost: %d bytes", len(d.Contents))
+		}
+		reloadPrinted(t, r, printed)
+	}
+}
+
 // TestHostileRandomDeclarations loads a 5 MB file of random but valid
 // declarations: types nested up to the limit, records, variants, resources
 // and functions over them.
