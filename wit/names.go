@@ -8,10 +8,10 @@ import "strings"
 // `[constructor]` and `[set]` are ignored. So `foo-bar` clashes with
 // `foobar`, and `[get]x` with `x`.
 
-// canonicalName returns the form of a plain name (possibly annotated with
+// CanonicalName returns the form of a plain name (possibly annotated with
 // `[constructor]`, `[method]`, `[static]`, `[get]`, `[set]`) that strong
 // uniqueness compares.
-func canonicalName(name string) string {
+func CanonicalName(name string) string {
 	rest := name
 	ctor, set := false, false
 	switch {
@@ -76,7 +76,7 @@ func (s *nameScope) define(name string, span Span) {
 	if s.canon == nil {
 		s.canon, s.raw = map[string]string{}, map[string]bool{}
 	}
-	c := canonicalName(name)
+	c := CanonicalName(name)
 	if prev, ok := s.canon[c]; ok {
 		if prev == name {
 			panic(&syntaxError{span, "duplicate name `" + name + "`"})

@@ -511,7 +511,7 @@ func (m *remap) processIncludes(r *Resolve, id WorldID, includes []worldInclude,
 			if key.IsInterface() {
 				continue
 			}
-			c := canonicalName(key.Name)
+			c := CanonicalName(key.Name)
 			if prev, ok := seen[c]; ok {
 				m.fail(w.Span, "%s `%s` in world `%s` conflicts with %s `%s` (names must be strongly unique)",
 					list.kind, key.Name, w.Name, list.kind, prev)
