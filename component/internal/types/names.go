@@ -8,7 +8,9 @@ import (
 
 // isInterfaceName reports whether an import or export name is an interface
 // name `ns:pkg/iface@version` rather than a plain name.
-func isInterfaceName(name string) bool { return strings.Contains(name, ":") && !strings.Contains(name, "=") }
+func isInterfaceName(name string) bool {
+	return strings.Contains(name, ":") && !strings.Contains(name, "=")
+}
 
 // checkExternName validates an import or export name (Explainer.md,
 // "Import and Export Definitions") and returns what is wrong, or "".
