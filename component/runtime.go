@@ -1,0 +1,72 @@
+package component
+
+import (
+	"context"
+	"sync"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+)
+
+// RuntimeConfig configures a Runtime. It is immutable: every With method
+// returns a changed copy.
+type RuntimeConfig struct {
+	wazero wazero.RuntimeConfig
+}
+
+// NewRuntimeConfig returns the default configuration: wazero's default
+// (compiler where supported, interpreter elsewhere).
+func NewRuntimeConfig() RuntimeConfig {
+	return RuntimeConfig{wazero: wazero.NewRuntimeConfig()}
+}
+
+// WithWazeroConfig uses a wazero configuration for the core modules, e.g.
+// with a compilation cache or a memory limit.
+func (c RuntimeConfig) WithWazeroConfig(w wazero.RuntimeConfig) RuntimeConfig {
+	c.wazero = w
+	return c
+}
+
+// WithCompilationCache caches compiled core modules in cache.
+func (c RuntimeConfig) WithCompilationCache(cache wazero.CompilationCache) RuntimeConfig {
+	c.wazero = c.wazero.WithCompilationCache(cache)
+	return c
+}
+
+// Runtime compiles and runs components. It owns a wazero runtime; Close
+// releases everything it made.
+type Runtime struct {
+	wz wazero.Runtime
+
+	// callers maps every core module instance this runtime created to the
+	// component instance it belongs to, so that a lowered function (one host
+	// function shared by all instances of a component) finds its instance
+	// from the calling module.
+	callers sync.Map // api.Module -> *instance
+}
+
+// NewRuntime returns a runtime with the given configuration.
+func NewRuntime(ctx context.Context, cfg RuntimeConfig) *Runtime {
+	if cfg.wazero == nil {
+		cfg = NewRuntimeConfig()
+	}
+	return &Runtime{wz: wazero.NewRuntimeWithConfig(ctx, cfg.wazero)}
+}
+
+// Wazero returns the underlying wazero runtime.
+func (r *Runtime) Wazero() wazero.Runtime { return r.wz }
+
+// Close closes every instance and compiled component of the runtime.
+func (r *Runtime) Close(ctx context.Context) error { return r.wz.Close(ctx) }
+
+func (r *Runtime) register(m api.Module, inst *instance) { r.callers.Store(m, inst) }
+
+func (r *Runtime) unregister(m api.Module) { r.callers.Delete(m) }
+
+func (r *Runtime) instanceOf(m api.Module) *instance {
+	v, ok := r.callers.Load(m)
+	if !ok {
+		return nil
+	}
+	return v.(*instance)
+}

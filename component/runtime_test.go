@@ -1,0 +1,57 @@
+package component
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func compileFixture(t *testing.T, rt *Runtime, name string) *Compiled {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := rt.Compile(context.Background(), b, WithName(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestGreeter(t *testing.T) {
+	ctx := context.Background()
+	rt := NewRuntime(ctx, NewRuntimeConfig())
+	defer rt.Close(ctx)
+	c := compileFixture(t, rt, "greeter.wasm")
+	var lines []string
+	cool := 0
+	l := NewLinker(rt)
+	l.Root().Func("cool-print", func(ctx context.Context, args []Value) (Value, error) {
+		cool++
+		return nil, nil
+	})
+	l.Root().Func("log", func(ctx context.Context, args []Value) (Value, error) {
+		lines = append(lines, string(args[0].(String)))
+		return nil, nil
+	})
+	inst, err := l.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	if _, err := inst.Func("init-plugin").Call(ctx); err != nil {
+		t.Fatal(err)
+	}
+	msg := Record{{"content", String("hello world from wasm!")}, {"name", String("alez")}}
+	if _, err := inst.Func("greet").Call(ctx, msg); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Oh! hello world from wasm!, my name is alez"; len(lines) != 1 || lines[0] != want {
+		t.Fatalf("log lines = %q, want [%q]", lines, want)
+	}
+	if cool != 1 {
+		t.Fatalf("cool-print called %d times, want 1", cool)
+	}
+}
