@@ -6,7 +6,9 @@
 //
 // The commands are:
 //
-//	wit    check, print and encode WIT packages
+//	wit      check, print and encode WIT packages
+//	inspect  print a component's imports, exports and modules
+//	run      instantiate a component and call its exports
 //
 // Run `plugwit help <command>` for the arguments of a command.
 //
@@ -55,6 +57,8 @@ type command struct {
 func commands() []*command {
 	return []*command{
 		witCommand(),
+		inspectCommand(),
+		runCommand(),
 	}
 }
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/plugwit/plugwit/component"
-	"github.com/plugwit/plugwit/component/internal/wave"
+	"github.com/plugwit/plugwit/internal/wave"
 	"github.com/plugwit/plugwit/wit"
 )
 

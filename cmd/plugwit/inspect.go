@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/plugwit/plugwit/component"
+)
+
+// The `inspect` command: what a component imports and exports.
+
+const inspectUsage = `usage: plugwit inspect FILE
+
+Decode and validate the component FILE and print its imports and exports
+with their types, its core modules and their sizes, and its producers.
+
+Flags:
+  -h, --help   print this help
+`
+
+func inspectCommand() *command {
+	return &command{name: "inspect", summary: "print a component's imports, exports and modules", usage: inspectUsage, run: runInspect}
+}
+
+func runInspect(c *cli, args []string) int {
+	fs := newFlagSet(c, "inspect")
+	pos, code, ok := parseArgs(c, fs, inspectUsage, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(c.stderr, "plugwit inspect: expected one FILE, got %d\n\n%s", len(pos), inspectUsage)
+		return exitUsage
+	}
+	file := pos[0]
+	wasm, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plugwit inspect: %v\n", err)
+		return exitFail
+	}
+	ctx := context.Background()
+	rt := component.NewRuntime(ctx, component.NewRuntimeConfig())
+	defer rt.Close(ctx)
+	comp, err := rt.Compile(ctx, wasm, component.WithName(file))
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plugwit inspect: %v\n", err)
+		return exitFail
+	}
+	w := c.stdout
+	fmt.Fprintf(w, "component %s (%d bytes)\n", file, len(wasm))
+	section := func(title string, items []component.ExternInfo) {
+		fmt.Fprintf(w, "\n%s:\n", title)
+		if len(items) == 0 {
+			fmt.Fprintln(w, "  (none)")
+		}
+		for _, it := range items {
+			if it.Type != "" {
+				fmt.Fprintf(w, "  %s: %s\n", it.Name, it.Type)
+				continue
+			}
+			fmt.Fprintf(w, "  %s: %s\n", it.Name, it.Kind)
+		}
+	}
+	section("imports", comp.Imports())
+	section("exports", comp.Exports())
+	fmt.Fprintf(w, "\ncore modules:\n")
+	for i, m := range comp.CoreModules() {
+		fmt.Fprintf(w, "  %d: %d bytes, %d imports, %d exports\n", i, m.Size, m.Imports, m.Exports)
+	}
+	if p := comp.Producers(); len(p) > 0 {
+		fmt.Fprintf(w, "\nproducers:\n")
+		for _, f := range p {
+			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Value)
+		}
+	}
+	return exitOK
+}
