@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/plugwit/plugwit/component"
@@ -10,12 +11,14 @@ import (
 
 // The `inspect` command: what a component imports and exports.
 
-const inspectUsage = `usage: plugwit inspect FILE
+const inspectUsage = `usage: plugwit inspect [--wit] FILE
 
-Decode and validate the component FILE and print its imports and exports
-with their types, its core modules and their sizes, and its producers.
+Decode and validate the component FILE and print its world as WIT (what
+wasm-tools component wit FILE prints), then its imports and exports with
+their types, its core modules and their sizes, and its producers.
 
 Flags:
+  --wit        print only the world as WIT
   -h, --help   print this help
 `
 
@@ -25,6 +28,7 @@ func inspectCommand() *command {
 
 func runInspect(c *cli, args []string) int {
 	fs := newFlagSet(c, "inspect")
+	witOnly := fs.Bool("wit", false, "")
 	pos, code, ok := parseArgs(c, fs, inspectUsage, args)
 	if !ok {
 		return code
@@ -48,7 +52,16 @@ func runInspect(c *cli, args []string) int {
 		return exitFail
 	}
 	w := c.stdout
-	fmt.Fprintf(w, "component %s (%d bytes)\n", file, len(wasm))
+	r, world, err := comp.World()
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plugwit inspect: %v\n", err)
+		return exitFail
+	}
+	io.WriteString(w, r.PrintAll(r.Worlds[world].Package))
+	if *witOnly {
+		return exitOK
+	}
+	fmt.Fprintf(w, "\ncomponent %s (%d bytes)\n", file, len(wasm))
 	section := func(title string, items []component.ExternInfo) {
 		fmt.Fprintf(w, "\n%s:\n", title)
 		if len(items) == 0 {
