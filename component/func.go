@@ -45,6 +45,8 @@ type funcVal struct {
 	mem        api.Memory
 	realloc    api.Function
 	postReturn api.Function
+
+	typed *typedState // buffers of the typed call path, made on first use
 }
 
 // lift makes the component function of a `canon lift`.

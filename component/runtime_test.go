@@ -55,3 +55,42 @@ func TestGreeter(t *testing.T) {
 		t.Fatalf("cool-print called %d times, want 1", cool)
 	}
 }
+
+func TestTypedCall(t *testing.T) {
+	ctx := context.Background()
+	rt := NewRuntime(ctx, NewRuntimeConfig())
+	defer rt.Close(ctx)
+	c := compileFixture(t, rt, "greeter.wasm")
+	var got string
+	l := NewLinker(rt)
+	l.Root().Func("cool-print", func(ctx context.Context, args []Value) (Value, error) { return nil, nil })
+	l.Root().Func("log", func(ctx context.Context, args []Value) (Value, error) {
+		got = string(args[0].(String))
+		return nil, nil
+	})
+	inst, err := l.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := inst.Func("greet")
+	for i := 0; i < 3; i++ {
+		p := f.Begin(ctx)
+		p.String("typed")
+		p.String("path")
+		r, err := p.Call()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Finish(); err != nil {
+			t.Fatal(err)
+		}
+		if want := "Oh! typed, my name is path"; got != want {
+			t.Fatalf("log = %q, want %q", got, want)
+		}
+	}
+	p := f.Begin(ctx)
+	p.String("only one")
+	if _, err := p.Call(); err == nil {
+		t.Fatal("a call with too few parameters succeeded")
+	}
+}

@@ -1,0 +1,345 @@
+package component
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"unicode/utf8"
+
+	"github.com/plugwit/plugwit/wit"
+)
+
+// The typed call path: generated bindings (and hand-written hot paths)
+// marshal Go values straight to and from the core stack, without Values,
+// reflection or allocation for scalars. A typed call is a short protocol on
+// buffers the Func reuses, so a Func must not be called concurrently (nor
+// must its Instance be):
+//
+//	p := f.Begin(ctx)
+//	p.U32(a)
+//	p.U32(b)
+//	r, err := p.Call()
+//	if err != nil { … }
+//	sum := r.U32()
+//	err = r.Finish() // runs post-return; r is invalid afterwards
+//
+// Parameters are written in order, each flattened as the Canonical ABI
+// flattens it; results are read in order. Signatures whose parameters spill
+// to memory (more than 16 flat values) are not supported on this path: use
+// Func.Call. A result that does not fit in one flat value is read from the
+// memory the core function returns a pointer to, field by field; the caller
+// reads nested records and tuples with Align at their alignment.
+
+// Params writes the parameters of a typed call.
+type Params struct {
+	f   *funcVal
+	cx  canonCx
+	n   int
+	err error
+}
+
+// Results reads the result of a typed call.
+type Results struct {
+	p        *Params
+	indirect bool
+	ptr      uint32 // next memory position when indirect
+	i        int    // next flat value when direct
+	vals     []uint64
+}
+
+// typedState is a Func's reusable typed-call buffers.
+type typedState struct {
+	stack   []uint64
+	params  Params
+	results Results
+}
+
+// Begin starts a typed call of f.
+func (f *Func) Begin(ctx context.Context) *Params {
+	fv := f.f
+	if fv.typed == nil {
+		n := max(len(fv.sig.Params), len(fv.sig.Results), 1)
+		fv.typed = &typedState{stack: make([]uint64, n)}
+	}
+	p := &fv.typed.params
+	*p = Params{f: fv}
+	if fv.host == nil {
+		c := fv.inst.comp.c
+		p.cx = canonCx{ctx: ctx, r: c.types, abi: c.abi, mem: fv.mem, realloc: fv.realloc, enc: fv.opts.Encoding, inst: fv.inst}
+	}
+	if fv.host != nil {
+		p.err = fmt.Errorf("%s: typed calls of host functions are not supported; use Call", fv.name)
+	} else if fv.sig.IndirectParams {
+		p.err = fmt.Errorf("%s: parameters spill to memory; use Call", fv.name)
+	} else if fv.opts.Async {
+		p.err = fmt.Errorf("%s: async functions are not supported yet", fv.name)
+	}
+	return p
+}
+
+func (p *Params) push(v uint64) {
+	st := p.f.typed.stack
+	if p.n >= len(st) {
+		p.err = fmt.Errorf("%s: too many parameters for %s", p.f.name, p.f.sig)
+		return
+	}
+	st[p.n] = v
+	p.n++
+}
+
+// Bool writes a bool.
+func (p *Params) Bool(v bool) {
+	if v {
+		p.push(1)
+	} else {
+		p.push(0)
+	}
+}
+
+// U8 writes a u8.
+func (p *Params) U8(v uint8) { p.push(uint64(v)) }
+
+// S8 writes an s8.
+func (p *Params) S8(v int8) { p.push(uint64(uint32(int32(v)))) }
+
+// U16 writes a u16.
+func (p *Params) U16(v uint16) { p.push(uint64(v)) }
+
+// S16 writes an s16.
+func (p *Params) S16(v int16) { p.push(uint64(uint32(int32(v)))) }
+
+// U32 writes a u32 (also flags of up to 32 flags, enum discriminants and
+// handles).
+func (p *Params) U32(v uint32) { p.push(uint64(v)) }
+
+// S32 writes an s32.
+func (p *Params) S32(v int32) { p.push(uint64(uint32(v))) }
+
+// U64 writes a u64.
+func (p *Params) U64(v uint64) { p.push(v) }
+
+// S64 writes an s64.
+func (p *Params) S64(v int64) { p.push(uint64(v)) }
+
+// F32 writes an f32.
+func (p *Params) F32(v float32) { p.push(uint64(math.Float32bits(v))) }
+
+// F64 writes an f64.
+func (p *Params) F64(v float64) { p.push(math.Float64bits(v)) }
+
+// Char writes a char.
+func (p *Params) Char(v rune) {
+	if v < 0 || v > maxRune || (v >= 0xd800 && v <= 0xdfff) {
+		p.err = fmt.Errorf("%s: char %U is not a Unicode scalar value", p.f.name, v)
+		return
+	}
+	p.push(uint64(v))
+}
+
+const maxRune = 0x10ffff
+
+// String copies s into the guest (through its realloc) and writes the
+// pointer and length.
+func (p *Params) String(s string) {
+	if p.err != nil {
+		return
+	}
+	p.guard(func() {
+		ptr, n := p.cx.storeStringRange(s)
+		p.push(uint64(ptr))
+		p.push(uint64(n))
+	})
+}
+
+// Bytes copies b into the guest as a list<u8> and writes the pointer and
+// length.
+func (p *Params) Bytes(b []byte) {
+	if p.err != nil {
+		return
+	}
+	p.guard(func() {
+		ptr := p.cx.alloc(1, uint32(len(b)))
+		p.cx.write(ptr, b)
+		p.push(uint64(ptr))
+		p.push(uint64(len(b)))
+	})
+}
+
+// guard turns a trap or bad value raised by body into p.err.
+func (p *Params) guard(body func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			switch e := r.(type) {
+			case *trapError:
+				p.err = &Trap{Component: p.f.inst.comp.c.name, Func: p.f.name, Reason: e.reason}
+			case *valueError:
+				p.err = fmt.Errorf("%s: %s", p.f.name, e.msg)
+			case error:
+				p.err = &Trap{Component: p.f.inst.comp.c.name, Func: p.f.name, Reason: e.Error(), Err: e}
+			default:
+				panic(r)
+			}
+		}
+	}()
+	body()
+}
+
+// Call calls the core function with the parameters written so far.
+func (p *Params) Call() (*Results, error) {
+	f := p.f
+	if p.err != nil {
+		return nil, p.err
+	}
+	if p.n != len(f.sig.Params) {
+		return nil, fmt.Errorf("%s: wrote %d flat parameters, the signature %s has %d", f.name, p.n, f.sig, len(f.sig.Params))
+	}
+	inst := f.inst
+	if inst.entered {
+		return nil, &Trap{Component: inst.comp.c.name, Func: f.name, Reason: "cannot enter component instance: it is already on the call stack"}
+	}
+	inst.entered = true
+	st := f.typed.stack
+	if err := f.core.CallWithStack(p.cx.ctx, st); err != nil {
+		inst.entered = false
+		return nil, &Trap{Component: inst.comp.c.name, Func: f.name, Reason: err.Error(), Err: err}
+	}
+	r := &f.typed.results
+	*r = Results{p: p, vals: st[:len(f.sig.Results)]}
+	if f.sig.IndirectResults {
+		r.indirect = true
+		r.ptr = uint32(st[0])
+	}
+	return r, nil
+}
+
+func (r *Results) next(size uint32) uint64 {
+	if r.indirect {
+		r.ptr = alignTo(r.ptr, size)
+		b, ok := r.p.cx.mem.Read(r.ptr, size)
+		if !ok {
+			r.fail("result pointer 0x%x is out of bounds", r.ptr)
+			return 0
+		}
+		r.ptr += size
+		var v uint64
+		for i := int(size) - 1; i >= 0; i-- {
+			v = v<<8 | uint64(b[i])
+		}
+		return v
+	}
+	if r.i >= len(r.vals) {
+		r.fail("read more results than the signature %s has", r.p.f.sig)
+		return 0
+	}
+	v := r.vals[r.i]
+	r.i++
+	return v
+}
+
+func (r *Results) fail(format string, args ...any) {
+	if r.p.err == nil {
+		r.p.err = &Trap{Component: r.p.f.inst.comp.c.name, Func: r.p.f.name, Reason: fmt.Sprintf(format, args...)}
+	}
+}
+
+// Align moves the memory cursor of an indirect result to a multiple of n
+// (the alignment of a nested record or tuple).
+func (r *Results) Align(n uint32) {
+	if r.indirect {
+		r.ptr = alignTo(r.ptr, n)
+	}
+}
+
+// Bool reads a bool.
+func (r *Results) Bool() bool { return uint32(r.next(1)) != 0 }
+
+// U8 reads a u8.
+func (r *Results) U8() uint8 { return uint8(r.next(1)) }
+
+// U32 reads a u32.
+func (r *Results) U32() uint32 { return uint32(r.next(4)) }
+
+// S32 reads an s32.
+func (r *Results) S32() int32 { return int32(uint32(r.next(4))) }
+
+// U64 reads a u64.
+func (r *Results) U64() uint64 { return r.next(8) }
+
+// S64 reads an s64.
+func (r *Results) S64() int64 { return int64(r.next(8)) }
+
+// F32 reads an f32 (NaNs canonicalized).
+func (r *Results) F32() float32 {
+	f := math.Float32frombits(uint32(r.next(4)))
+	if f != f {
+		f = math.Float32frombits(canonicalNaN32)
+	}
+	return f
+}
+
+// F64 reads an f64 (NaNs canonicalized).
+func (r *Results) F64() float64 {
+	f := math.Float64frombits(r.next(8))
+	if f != f {
+		f = math.Float64frombits(canonicalNaN64)
+	}
+	return f
+}
+
+// String reads a string out of the guest (a copy).
+func (r *Results) String() string {
+	ptr, n := uint32(r.next(4)), uint32(r.next(4))
+	if r.p.err != nil {
+		return ""
+	}
+	cx := &r.p.cx
+	if cx.enc == 0 && n <= maxStringByteLength {
+		b, ok := cx.mem.Read(ptr, n)
+		if !ok {
+			r.fail("string of %d bytes at 0x%x is out of bounds", n, ptr)
+			return ""
+		}
+		if !utf8.Valid(b) {
+			r.fail("invalid UTF-8 in string at 0x%x", ptr)
+			return ""
+		}
+		return string(b)
+	}
+	var s string
+	r.p.guard(func() { s = string(cx.loadStringRange(ptr, n).(String)) })
+	return s
+}
+
+// Bytes reads a list<u8> out of the guest (a copy).
+func (r *Results) Bytes() []byte {
+	ptr, n := uint32(r.next(4)), uint32(r.next(4))
+	if r.p.err != nil {
+		return nil
+	}
+	b, ok := r.p.cx.mem.Read(ptr, n)
+	if !ok {
+		r.fail("list of %d bytes at 0x%x is out of bounds", n, ptr)
+		return nil
+	}
+	return append([]byte(nil), b...)
+}
+
+// Finish ends the call: it runs the function's post-return and returns the
+// first error of the call's reads.
+func (r *Results) Finish() error {
+	p := r.p
+	f := p.f
+	defer func() { f.inst.entered = false }()
+	if f.postReturn != nil {
+		if err := f.postReturn.CallWithStack(p.cx.ctx, r.vals); err != nil && p.err == nil {
+			p.err = &Trap{Component: f.inst.comp.c.name, Func: f.name, Reason: "post-return: " + err.Error(), Err: err}
+		}
+	}
+	if err := f.inst.endCall(); err != nil && p.err == nil {
+		p.err = &Trap{Component: f.inst.comp.c.name, Func: f.name, Reason: err.Error()}
+	}
+	return p.err
+}
+
+// Signature returns the core signature the typed path writes and reads.
+func (f *Func) Signature() wit.Signature { return f.f.sig }
