@@ -219,6 +219,8 @@ func (r *Resolve) parseTexts(texts []namedText, what string) (g *packageGroup, e
 // pushGroups adds the packages of main and deps to r, each after the
 // packages it uses, and returns the ID of main's main package.
 func (r *Resolve) pushGroups(main *packageGroup, deps []*packageGroup) (id PackageID, err error) {
+	// A failure leaves r as it was: what was added so far is cut off again.
+	nw, ni, nt, np := len(r.Worlds), len(r.Interfaces), len(r.Types), len(r.Packages)
 	defer func() {
 		if e := recover(); e != nil {
 			se, ok := e.(*syntaxError)
@@ -226,6 +228,12 @@ func (r *Resolve) pushGroups(main *packageGroup, deps []*packageGroup) (id Packa
 				panic(e)
 			}
 			err = r.sources.errorAt(se.span, "%s", se.msg)
+		}
+		if err != nil {
+			for _, p := range r.Packages[np:] {
+				delete(r.packageNames, p.Name.String())
+			}
+			r.Worlds, r.Interfaces, r.Types, r.Packages = r.Worlds[:nw], r.Interfaces[:ni], r.Types[:nt], r.Packages[:np]
 		}
 	}()
 	byName := map[string]*unresolvedPackage{}

@@ -112,35 +112,37 @@ func getterForSetter(name string) (string, bool) {
 	return prefix + "[get]" + rest[len("[set]"):], true
 }
 
-// placeSettersAfterGetters moves each setter right after its getter, as the
-// component binary format requires; items that are not functions stay put.
+// placeSettersAfterGetters moves each setter right after its getter when
+// the getter comes later, as the component binary format requires getters
+// first; everything else keeps its order. (wit-parser moves items one at a
+// time; this single pass gives the same order in linear time.)
 func placeSettersAfterGetters[K comparable, V any](m *OrderedMap[K, V], fn func(V) *Function) {
-	seen := map[string]bool{}
-	keys := m.keys
-	for i := 0; i < len(keys); {
-		f := fn(m.vals[keys[i]])
-		if f != nil && f.Kind.IsGetter() {
-			seen[f.Name] = true
+	getterAt := map[string]int{}
+	for i, k := range m.keys {
+		if f := fn(m.vals[k]); f != nil && f.Kind.IsGetter() {
+			getterAt[f.Name] = i
 		}
+	}
+	deferred := map[string][]K{} // getter name -> setters to place after it
+	moved := false
+	out := make([]K, 0, len(m.keys))
+	for i, k := range m.keys {
+		f := fn(m.vals[k])
 		if f != nil && f.Kind.IsSetter() {
 			getter := strings.Replace(f.Name, "[set]", "[get]", 1)
-			if !seen[getter] {
-				g := -1
-				for j := i + 1; j < len(keys); j++ {
-					if gf := fn(m.vals[keys[j]]); gf != nil && gf.Name == getter {
-						g = j
-						break
-					}
-				}
-				if g >= 0 {
-					k := keys[i]
-					copy(keys[i:g], keys[i+1:g+1])
-					keys[g] = k
-					continue
-				}
+			if g, ok := getterAt[getter]; ok && g > i {
+				deferred[getter] = append(deferred[getter], k)
+				moved = true
+				continue
 			}
 		}
-		i++
+		out = append(out, k)
+		if f != nil && f.Kind.IsGetter() {
+			out = append(out, deferred[f.Name]...)
+		}
+	}
+	if moved {
+		m.keys = out
 	}
 }
 

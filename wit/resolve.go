@@ -541,10 +541,27 @@ func worldItemFunc(it WorldItem) *Function {
 	return f
 }
 
-// renameInclude applies `with { name as new }` to an item name: the whole
-// label, or the resource part of `[method]r.m` style names (after all
-// leading `[…]` annotations).
-func renameInclude(name string, n astIncludeName) (string, bool) {
+// includeRenames indexes the `with { a as b }` names of an include: the first
+// rename of a name wins.
+type includeRenames struct {
+	as   map[string]string
+	used map[string]bool
+}
+
+func newIncludeRenames(names []astIncludeName) *includeRenames {
+	r := &includeRenames{as: map[string]string{}, used: map[string]bool{}}
+	for _, n := range names {
+		if _, dup := r.as[n.name.name]; !dup {
+			r.as[n.name.name] = n.as.name
+		}
+	}
+	return r
+}
+
+// rename applies the renames to an item name: the whole label, or the
+// resource part of `[method]r.m` style names (after all leading `[…]`
+// annotations).
+func (r *includeRenames) rename(name string) (string, bool) {
 	prefix := 0
 	for strings.HasPrefix(name[prefix:], "[") {
 		end := strings.IndexByte(name[prefix:], ']')
@@ -554,58 +571,50 @@ func renameInclude(name string, n astIncludeName) (string, bool) {
 		prefix += end + 1
 	}
 	pre, rest := name[:prefix], name[prefix:]
+	label, tail := rest, ""
 	if i := strings.IndexByte(rest, '.'); i >= 0 {
-		if rest[:i] == n.name.name {
-			return pre + n.as.name + rest[i:], true
-		}
+		label, tail = rest[:i], rest[i:]
+	}
+	as, ok := r.as[label]
+	if !ok {
 		return "", false
 	}
-	if rest == n.name.name {
-		return pre + n.as.name, true
-	}
-	return "", false
+	r.used[label] = true
+	return pre + as + tail, true
 }
 
 func (m *remap) include(r *Resolve, id WorldID, inc worldInclude, pkg PackageID) {
 	from := m.mapWorld(inc.world, inc.span)
 	src := r.Worlds[from]
 	external := r.Worlds[id].Package != src.Package
-	unmatched := append([]astIncludeName(nil), inc.names...)
+	renames := newIncludeRenames(inc.names)
 	for _, items := range []*OrderedMap[WorldKey, WorldItem]{&src.Imports, &src.Exports} {
 		for _, key := range items.Keys() {
-			if key.IsInterface() {
-				continue
+			if !key.IsInterface() {
+				renames.rename(key.Name)
 			}
-			kept := unmatched[:0]
-			for _, n := range unmatched {
-				if _, ok := renameInclude(key.Name, n); !ok {
-					kept = append(kept, n)
-				}
-			}
-			unmatched = kept
 		}
 	}
-	if len(unmatched) > 0 {
-		m.fail(inc.span, "no import or export kebab-name `%s`. Note that an ID does not support renaming", unmatched[0].name.name)
+	for _, n := range inc.names {
+		if !renames.used[n.name.name] {
+			m.fail(inc.span, "no import or export kebab-name `%s`. Note that an ID does not support renaming", n.name.name)
+		}
 	}
 	c := &cloner{r: r, types: map[TypeID]TypeID{}, interfaces: map[InterfaceID]InterfaceID{},
 		prevOwner: from, newOwner: id, pkg: pkg}
 	srcImports, srcExports := src.Imports, src.Exports // copies of the headers: dst may be the same world
-	m.includeItems(r, c, inc, &srcImports, func() *OrderedMap[WorldKey, WorldItem] { return &r.Worlds[id].Imports }, "import", external)
-	m.includeItems(r, c, inc, &srcExports, func() *OrderedMap[WorldKey, WorldItem] { return &r.Worlds[id].Exports }, "export", external)
+	m.includeItems(r, c, inc, renames, &srcImports, func() *OrderedMap[WorldKey, WorldItem] { return &r.Worlds[id].Imports }, "import", external)
+	m.includeItems(r, c, inc, renames, &srcExports, func() *OrderedMap[WorldKey, WorldItem] { return &r.Worlds[id].Exports }, "export", external)
 }
 
-func (m *remap) includeItems(r *Resolve, c *cloner, inc worldInclude, items *OrderedMap[WorldKey, WorldItem],
+func (m *remap) includeItems(r *Resolve, c *cloner, inc worldInclude, renames *includeRenames, items *OrderedMap[WorldKey, WorldItem],
 	dst func() *OrderedMap[WorldKey, WorldItem], kind string, external bool) {
 	for _, key := range items.Keys() {
 		item, _ := items.Get(key)
 		if !key.IsInterface() {
 			name := key.Name
-			for _, n := range inc.names {
-				if renamed, ok := renameInclude(key.Name, n); ok {
-					name = renamed
-					break
-				}
+			if renamed, ok := renames.rename(key.Name); ok {
+				name = renamed
 			}
 			item = c.worldItem(item)
 			switch it := item.(type) {

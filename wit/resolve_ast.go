@@ -92,6 +92,7 @@ type astResolver struct {
 
 	interfaceTypes    []*OrderedMap[string, lookupEntry] // per interface
 	foreignDeps       []*foreignPackage
+	foreignByName     map[string]*foreignPackage // PackageName.String() -> dep
 	foreignInterfaces map[InterfaceID]bool
 
 	typeLookup       *OrderedMap[string, lookupEntry]
@@ -199,6 +200,7 @@ func (r *astResolver) resolve() *unresolvedPackage {
 	}
 	r.anonTypes = map[string]TypeID{}
 	r.foreignInterfaces = map[InterfaceID]bool{}
+	r.foreignByName = map[string]*foreignPackage{}
 	r.populateForeignDeps()
 	ifaceOrder, worldOrder := r.populateItems()
 	r.populateForeignTypes()
@@ -250,16 +252,11 @@ func (r *astResolver) populateForeignDeps() {
 			}
 			stab := r.stability(v.attrs)
 			name := v.path.pkg.packageName()
-			var dep *foreignPackage
-			for _, d := range r.foreignDeps {
-				if samePackageName(d.name, name) {
-					dep = d
-					break
-				}
-			}
+			dep := r.foreignByName[name.String()]
 			if dep == nil {
 				dep = &foreignPackage{name: name, span: v.path.pkg.span}
 				r.foreignDeps = append(r.foreignDeps, dep)
+				r.foreignByName[name.String()] = dep
 			}
 			item, ok := dep.items.Get(v.path.name.name)
 			if !ok {
@@ -419,12 +416,9 @@ func (r *astResolver) populateItems() (ifaces []InterfaceID, worlds []WorldID) {
 }
 
 func (r *astResolver) foreignItem(p *astUsePath) *foreignItem {
-	name := p.pkg.packageName()
-	for _, d := range r.foreignDeps {
-		if samePackageName(d.name, name) {
-			if it, ok := d.items.Get(p.name.name); ok {
-				return it
-			}
+	if d := r.foreignByName[p.pkg.packageName().String()]; d != nil {
+		if it, ok := d.items.Get(p.name.name); ok {
+			return it
 		}
 	}
 	panic("wit: foreign item not registered") // populateForeignDeps saw every path
@@ -912,12 +906,16 @@ func (r *astResolver) function(docs astDocs, attrs []astAttr, name string, span 
 		}
 		r.fail(at, "setters must have exactly one parameter")
 	}
+	seen := make(map[string]bool, len(fn.Params)+len(f.params))
+	for _, p := range fn.Params {
+		seen[kebabCanonical(p.Name)] = true
+	}
 	for _, p := range f.params {
-		for _, prev := range fn.Params {
-			if kebabCanonical(prev.Name) == kebabCanonical(p.name.name) {
-				r.fail(p.name.span, "param `%s` is defined more than once", p.name.name)
-			}
+		key := kebabCanonical(p.name.name)
+		if seen[key] {
+			r.fail(p.name.span, "param `%s` is defined more than once", p.name.name)
 		}
+		seen[key] = true
 		fn.Params = append(fn.Params, Param{Name: p.name.name, Type: r.typ(p.ty, Stability{}), Span: p.name.span})
 	}
 	switch {
