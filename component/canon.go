@@ -2,8 +2,10 @@ package component
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -22,15 +24,25 @@ import (
 
 // Limits from the spec.
 const (
-	maxStringByteLength = 1<<28 - 1
+	maxStringByteLength = 1<<28 - 1 // MAX_STRING_BYTE_LENGTH
+	maxListByteLength   = 1<<28 - 1 // MAX_LIST_BYTE_LENGTH
 	utf16Tag            = 1 << 31
 	canonicalNaN32      = 0x7fc00000
 	canonicalNaN64      = 0x7ff8000000000000
 )
 
 // trapError is raised (by panic) when the guest breaks the Canonical ABI;
-// the call boundary turns it into a *Trap.
-type trapError struct{ reason string }
+// the call boundary turns it into a *Trap. It is an error so that it
+// survives wazero's recovery of a panicking host function (which wraps
+// it) on its way out of nested core calls.
+type trapError struct {
+	reason string
+	err    error // the underlying error, if any
+}
+
+func (e *trapError) Error() string { return e.reason }
+
+func (e *trapError) Unwrap() error { return e.err }
 
 func trap(format string, args ...any) {
 	panic(&trapError{reason: fmt.Sprintf(format, args...)})
@@ -53,6 +65,45 @@ type canonCx struct {
 	realloc api.Function
 	enc     types.StringEncoding
 	inst    *instance
+	// sub is the borrow scope of a lowered call (the spec's Subtask): the
+	// handles lent by lift_borrow. Nil where no borrow is lifted.
+	sub *subtask
+}
+
+// describe names a variant-like type in trap messages: "option",
+// "result", "variant" or "enum", with its name (or that of an alias of it)
+// when it has one.
+func (cx *canonCx) describe(t wit.Type) string {
+	id := t.(wit.TypeID)
+	name := cx.r.Types[id].Name
+	for {
+		a, ok := cx.r.Types[id].Kind.(*wit.Alias)
+		if !ok {
+			break
+		}
+		next, ok := a.Type.(wit.TypeID)
+		if !ok {
+			break
+		}
+		id = next
+		if name == "" {
+			name = cx.r.Types[id].Name
+		}
+	}
+	def := cx.r.Types[id]
+	kind := "variant"
+	switch def.Kind.(type) {
+	case *wit.Option:
+		kind = "option"
+	case *wit.Result:
+		kind = "result"
+	case *wit.Enum:
+		kind = "enum"
+	}
+	if name != "" {
+		return kind + " " + name
+	}
+	return kind
 }
 
 func (cx *canonCx) kind(t wit.Type) (wit.TypeDefKind, wit.TypeID) {
@@ -114,9 +165,18 @@ func (cx *canonCx) alloc(align, size uint32) uint32 {
 	if cx.realloc == nil {
 		trap("no realloc to allocate guest memory (missing canon realloc option)")
 	}
+	// realloc runs with may_leave cleared (LiftLowerContext.reallocate).
+	inst := cx.inst
+	leave := inst != nil && !inst.noLeave
+	if leave {
+		inst.noLeave = true
+	}
 	res, err := cx.realloc.Call(cx.ctx, 0, 0, uint64(align), uint64(size))
+	if leave {
+		inst.noLeave = false
+	}
 	if err != nil {
-		panic(err)
+		panic(&trapError{reason: "realloc: " + firstLine(err.Error()), err: err})
 	}
 	ptr := uint32(res[0])
 	if ptr%align != 0 {
@@ -193,17 +253,17 @@ func (cx *canonCx) liftFlat(t wit.Type, it *flatIter) Value {
 	case *wit.Enum:
 		d := uint32(it.next())
 		if d >= uint32(len(k.Cases)) {
-			trap("enum discriminant %d out of range (%d cases)", d, len(k.Cases))
+			trap("%s discriminant %d out of range (%d cases)", cx.describe(t), d, len(k.Cases))
 		}
 		return Enum(k.Cases[d].Name)
 	case *wit.Variant, *wit.Option, *wit.Result:
-		return cx.liftFlatVariant(id, it)
+		return cx.liftFlatVariant(t, id, it)
 	case *wit.Own:
-		return cx.inst.liftOwn(k.Resource, uint32(it.next()))
+		return cx.liftOwn(k.Resource, uint32(it.next()))
 	case *wit.Borrow:
-		return cx.inst.liftBorrow(k.Resource, uint32(it.next()))
+		return cx.liftBorrow(k.Resource, uint32(it.next()))
 	case *wit.Resource:
-		return cx.inst.liftOwn(id, uint32(it.next()))
+		return cx.liftOwn(id, uint32(it.next()))
 	}
 	trap("not supported yet: lifting %s", cx.r.TypeString(t))
 	return nil
@@ -227,12 +287,12 @@ func (cx *canonCx) cases(id wit.TypeID) ([]wit.Type, func(int, Value) Value) {
 	panic("wit: not a variant")
 }
 
-func (cx *canonCx) liftFlatVariant(id wit.TypeID, it *flatIter) Value {
+func (cx *canonCx) liftFlatVariant(t wit.Type, id wit.TypeID, it *flatIter) Value {
 	flat := cx.abi.Layout(id).Flat
 	cases, mk := cx.cases(id)
 	d := uint32(it.next())
 	if d >= uint32(len(cases)) {
-		trap("%s discriminant %d out of range (%d cases)", cx.r.TypeString(id), d, len(cases))
+		trap("%s discriminant %d out of range (%d cases)", cx.describe(t), d, len(cases))
 	}
 	payload := it.vals[it.i : it.i+len(flat)-1]
 	it.i += len(flat) - 1
@@ -346,10 +406,14 @@ func (cx *canonCx) load(t wit.Type, ptr uint32) Value {
 		}
 		return out
 	case *wit.Flags:
-		size := wit.FlagsSize(len(k.Flags))
+		// load_flags: bits beyond the labels are ignored.
+		size := min(wit.FlagsSize(len(k.Flags)), 4)
 		var names Flags
+		var word uint64
 		for i, f := range k.Flags {
-			word := cx.loadInt(ptr+uint32(i/32)*4, min(size, 4))
+			if i%32 == 0 {
+				word = cx.loadInt(ptr+uint32(i/32)*4, size)
+			}
 			if word&(1<<(i%32)) != 0 {
 				names = append(names, f.Name)
 			}
@@ -358,14 +422,14 @@ func (cx *canonCx) load(t wit.Type, ptr uint32) Value {
 	case *wit.Enum:
 		d := uint32(cx.loadInt(ptr, wit.DiscriminantSize(len(k.Cases))))
 		if d >= uint32(len(k.Cases)) {
-			trap("enum discriminant %d out of range (%d cases)", d, len(k.Cases))
+			trap("%s discriminant %d out of range (%d cases)", cx.describe(t), d, len(k.Cases))
 		}
 		return Enum(k.Cases[d].Name)
 	case *wit.Variant, *wit.Option, *wit.Result:
 		cases, mk := cx.cases(id)
 		d := uint32(cx.loadInt(ptr, wit.DiscriminantSize(len(cases))))
 		if d >= uint32(len(cases)) {
-			trap("%s discriminant %d out of range (%d cases)", cx.r.TypeString(id), d, len(cases))
+			trap("%s discriminant %d out of range (%d cases)", cx.describe(t), d, len(cases))
 		}
 		var v Value
 		if pt := cases[d]; pt != nil {
@@ -373,11 +437,11 @@ func (cx *canonCx) load(t wit.Type, ptr uint32) Value {
 		}
 		return mk(int(d), v)
 	case *wit.Own:
-		return cx.inst.liftOwn(k.Resource, uint32(cx.loadInt(ptr, 4)))
+		return cx.liftOwn(k.Resource, uint32(cx.loadInt(ptr, 4)))
 	case *wit.Borrow:
-		return cx.inst.liftBorrow(k.Resource, uint32(cx.loadInt(ptr, 4)))
+		return cx.liftBorrow(k.Resource, uint32(cx.loadInt(ptr, 4)))
 	case *wit.Resource:
-		return cx.inst.liftOwn(id, uint32(cx.loadInt(ptr, 4)))
+		return cx.liftOwn(id, uint32(cx.loadInt(ptr, 4)))
 	}
 	trap("not supported yet: loading %s", cx.r.TypeString(t))
 	return nil
@@ -389,21 +453,20 @@ func (cx *canonCx) loadString(ptr uint32) Value {
 
 // loadStringRange is the spec's load_string_from_range.
 func (cx *canonCx) loadStringRange(ptr, tagged uint32) Value {
-	var align, size uint32
+	var align uint32 = 1
+	var size uint64 // in bytes; 64 bits, so that 2*units cannot wrap
 	enc := cx.enc
-	units := tagged
 	switch enc {
 	case types.UTF8:
-		align, size = 1, units
+		size = uint64(tagged)
 	case types.UTF16:
-		align, size = 2, 2*units
+		align, size = 2, 2*uint64(tagged)
 	case types.Latin1UTF16:
 		align = 2
 		if tagged&utf16Tag != 0 {
-			units = tagged &^ utf16Tag
-			size, enc = 2*units, types.UTF16
+			size, enc = 2*uint64(tagged&^utf16Tag), types.UTF16
 		} else {
-			size = units
+			size = uint64(tagged)
 		}
 	}
 	if size > maxStringByteLength {
@@ -412,48 +475,70 @@ func (cx *canonCx) loadStringRange(ptr, tagged uint32) Value {
 	if ptr%align != 0 {
 		trap("misaligned string pointer 0x%x (alignment %d)", ptr, align)
 	}
-	b := cx.read(ptr, size)
-	switch {
-	case enc == types.UTF8:
+	b := cx.read(ptr, uint32(size))
+	switch enc {
+	case types.UTF8:
 		if !utf8.Valid(b) {
 			trap("invalid UTF-8 in string at 0x%x", ptr)
 		}
-		return String(string(b))
-	case enc == types.UTF16:
-		u := make([]uint16, units)
-		for i := range u {
-			u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+		return String(b)
+	case types.UTF16:
+		s, ok := decodeUTF16(b)
+		if !ok {
+			trap("invalid UTF-16 in string at 0x%x: unpaired surrogate", ptr)
 		}
-		for i := 0; i < len(u); i++ {
-			switch {
-			case u[i] >= 0xd800 && u[i] < 0xdc00:
-				if i+1 >= len(u) || u[i+1] < 0xdc00 || u[i+1] > 0xdfff {
-					trap("invalid UTF-16 in string at 0x%x: unpaired surrogate", ptr)
-				}
-				i++
-			case u[i] >= 0xdc00 && u[i] <= 0xdfff:
-				trap("invalid UTF-16 in string at 0x%x: unpaired surrogate", ptr)
-			}
-		}
-		return String(string(utf16.Decode(u)))
+		return String(s)
 	}
-	// latin1
-	buf := make([]byte, 0, len(b))
+	// latin1: every byte is the code point of the same value
+	buf := make([]byte, 0, 2*len(b))
 	for _, c := range b {
 		buf = utf8.AppendRune(buf, rune(c))
 	}
-	return String(string(buf))
+	return String(buf)
 }
 
+// decodeUTF16 converts little-endian UTF-16 to UTF-8; it reports false for
+// an unpaired surrogate.
+func decodeUTF16(b []byte) (string, bool) {
+	buf := make([]byte, 0, len(b)+len(b)/2) // a 2-byte unit takes at most 3 bytes
+	for i := 0; i+1 < len(b); i += 2 {
+		u := rune(b[i]) | rune(b[i+1])<<8
+		switch {
+		case u < 0xd800 || u > 0xdfff:
+			buf = utf8.AppendRune(buf, u)
+		case u < 0xdc00 && i+3 < len(b):
+			u2 := rune(b[i+2]) | rune(b[i+3])<<8
+			if u2 < 0xdc00 || u2 > 0xdfff {
+				return "", false
+			}
+			buf = utf8.AppendRune(buf, 0x10000+(u-0xd800)<<10+(u2-0xdc00))
+			i += 2
+		default:
+			return "", false
+		}
+	}
+	return string(buf), true
+}
+
+// listRange checks a list's memory range as load_list_from_range does and
+// returns its element size.
 func (cx *canonCx) listRange(elem wit.Type, ptr, n uint32) (size uint32) {
 	l := cx.abi.Layout(elem)
-	if ptr%l.Align != 0 {
-		trap("misaligned list pointer 0x%x (alignment %d)", ptr, l.Align)
+	checkListRange(cx, ptr, n, l.Size, l.Align)
+	return l.Size
+}
+
+func checkListRange(cx *canonCx, ptr, n, size, align uint32) {
+	bytes := uint64(n) * uint64(size)
+	if bytes > maxListByteLength {
+		trap("list of %d elements of %d bytes is too long (more than %d bytes)", n, size, maxListByteLength)
 	}
-	if uint64(ptr)+uint64(n)*uint64(l.Size) > uint64(cx.memory().Size()) {
+	if ptr%align != 0 {
+		trap("misaligned list pointer 0x%x (alignment %d)", ptr, align)
+	}
+	if uint64(ptr)+bytes > uint64(cx.memory().Size()) {
 		trap("list of %d elements at 0x%x is out of bounds", n, ptr)
 	}
-	return l.Size
 }
 
 func (cx *canonCx) loadList(elem wit.Type, ptr, n uint32) Value {
@@ -472,12 +557,7 @@ func (cx *canonCx) loadMap(k *wit.Map, ptr, n uint32) Value {
 	align := max(lk.Align, lv.Align)
 	voff := alignTo(lk.Size, lv.Align)
 	size := alignTo(voff+lv.Size, align)
-	if ptr%align != 0 {
-		trap("misaligned map pointer 0x%x (alignment %d)", ptr, align)
-	}
-	if uint64(ptr)+uint64(n)*uint64(size) > uint64(cx.memory().Size()) {
-		trap("map of %d entries at 0x%x is out of bounds", n, ptr)
-	}
+	checkListRange(cx, ptr, n, size, align)
 	out := make(List, n)
 	for i := range out {
 		e := ptr + uint32(i)*size
@@ -554,11 +634,11 @@ func (cx *canonCx) lowerFlat(v Value, t wit.Type, out []uint64) []uint64 {
 		}
 		return out
 	case *wit.Own:
-		return append(out, uint64(cx.inst.lowerOwn(k.Resource, v)))
+		return append(out, uint64(cx.lowerOwn(k.Resource, v)))
 	case *wit.Borrow:
-		return append(out, uint64(cx.inst.lowerBorrow(k.Resource, v)))
+		return append(out, uint64(cx.lowerBorrow(k.Resource, v)))
 	case *wit.Resource:
-		return append(out, uint64(cx.inst.lowerOwn(id, v)))
+		return append(out, uint64(cx.lowerOwn(id, v)))
 	}
 	badValue("not supported yet: lowering %s", cx.r.TypeString(t))
 	return nil
@@ -816,11 +896,11 @@ func (cx *canonCx) store(v Value, t wit.Type, ptr uint32) {
 			cx.store(pv, pt, ptr+cx.abi.PayloadOffset(id))
 		}
 	case *wit.Own:
-		cx.storeInt(ptr, 4, uint64(cx.inst.lowerOwn(k.Resource, v)))
+		cx.storeInt(ptr, 4, uint64(cx.lowerOwn(k.Resource, v)))
 	case *wit.Borrow:
-		cx.storeInt(ptr, 4, uint64(cx.inst.lowerBorrow(k.Resource, v)))
+		cx.storeInt(ptr, 4, uint64(cx.lowerBorrow(k.Resource, v)))
 	case *wit.Resource:
-		cx.storeInt(ptr, 4, uint64(cx.inst.lowerOwn(id, v)))
+		cx.storeInt(ptr, 4, uint64(cx.lowerOwn(id, v)))
 	default:
 		badValue("not supported yet: storing %s", cx.r.TypeString(t))
 	}
@@ -829,13 +909,18 @@ func (cx *canonCx) store(v Value, t wit.Type, ptr uint32) {
 // storeStringRange copies a string into guest memory in the guest's
 // encoding and returns the pointer and the (tagged) length in code units.
 func (cx *canonCx) storeStringRange(s string) (uint32, uint32) {
+	if !utf8.ValidString(s) {
+		badValue("string %.32q is not valid UTF-8", s)
+	}
 	switch cx.enc {
 	case types.UTF8:
 		if len(s) > maxStringByteLength {
 			badValue("string of %d bytes is too long", len(s))
 		}
 		ptr := cx.alloc(1, uint32(len(s)))
-		cx.write(ptr, []byte(s))
+		if !cx.memory().WriteString(ptr, s) {
+			trap("out of bounds memory access: %d bytes at 0x%x", len(s), ptr)
+		}
 		return ptr, uint32(len(s))
 	case types.Latin1UTF16:
 		latin1 := true
@@ -864,17 +949,21 @@ func (cx *canonCx) storeStringRange(s string) (uint32, uint32) {
 }
 
 func (cx *canonCx) storeUTF16(s string) (uint32, uint32) {
-	u := utf16.Encode([]rune(s))
-	if 2*len(u) > maxStringByteLength {
-		badValue("string of %d code units is too long", len(u))
+	b := make([]byte, 0, 2*len(s))
+	for _, r := range s {
+		if r >= 0x10000 {
+			r1, r2 := utf16.EncodeRune(r)
+			b = append(b, byte(r1), byte(r1>>8), byte(r2), byte(r2>>8))
+			continue
+		}
+		b = append(b, byte(r), byte(r>>8))
 	}
-	b := make([]byte, 2*len(u))
-	for i, c := range u {
-		b[2*i], b[2*i+1] = byte(c), byte(c>>8)
+	if len(b) > maxStringByteLength {
+		badValue("string of %d UTF-16 bytes is too long", len(b))
 	}
 	ptr := cx.alloc(2, uint32(len(b)))
 	cx.write(ptr, b)
-	return ptr, uint32(len(u))
+	return ptr, uint32(len(b) / 2)
 }
 
 func (cx *canonCx) storeList(elem wit.Type, l List) (uint32, uint32) {
@@ -906,4 +995,245 @@ func (cx *canonCx) storeMap(k *wit.Map, l List) (uint32, uint32) {
 		cx.store(kv[1], k.Value, ptr+uint32(i)*size+voff)
 	}
 	return ptr, uint32(len(l))
+}
+
+// ---- calls: canon lift and canon lower ----
+
+// callLifted is the spec's Store.lift and canon_lift for a synchronous
+// function: it enters the instance (trapping on reentrance), lowers the
+// arguments, calls the core function, lifts the result, checks that the
+// guest dropped the borrows it was given, and calls post-return. name is
+// the name the caller knows the function by (for traps); caller is the
+// calling component instance, nil for the host.
+func (f *funcVal) callLifted(ctx context.Context, name string, caller *instance, args []Value) (result Value, err error) {
+	inst := f.inst
+	comp := inst.comp.c.name
+	if !inst.mayEnterFrom(caller) {
+		return nil, &Trap{Component: comp, Func: name, Reason: "cannot enter component instance: it is already on the call stack"}
+	}
+	inst.enterFrom(caller)
+	defer inst.leaveTo(caller)
+	inst.beginTask()
+	err = catch(comp, name, func() {
+		cx := f.cx(ctx)
+		// lower_flat_values(MAX_FLAT_PARAMS)
+		var flat []uint64
+		if f.sig.IndirectParams {
+			lay, offs := f.paramsLayout(cx.abi)
+			ptr := cx.alloc(lay.Align, lay.Size)
+			for i, p := range f.ft.Params {
+				cx.store(args[i], p.Type, ptr+offs[i])
+			}
+			flat = []uint64{uint64(ptr)}
+		} else {
+			flat = make([]uint64, 0, len(f.sig.Params))
+			for i, p := range f.ft.Params {
+				flat = cx.lowerFlat(args[i], p.Type, flat)
+			}
+		}
+		res, err := f.core.Call(ctx, flat...)
+		if err != nil {
+			panic(err)
+		}
+		// lift_flat_values(MAX_FLAT_RESULTS)
+		if t := f.ft.Result; t != nil {
+			if f.sig.IndirectResults {
+				ptr := uint32(res[0])
+				cx.checkTuplePtr("result", ptr, cx.abi.Layout(t))
+				result = cx.load(t, ptr)
+			} else {
+				result = cx.liftFlat(t, &flatIter{vals: res})
+			}
+		}
+		// Task.return_: the borrows must have been dropped.
+		if err := inst.endCall(); err != nil {
+			trap("%v", err)
+		}
+		if f.postReturn != nil {
+			inst.noLeave = true
+			_, err := f.postReturn.Call(ctx, res...)
+			inst.noLeave = false
+			if err != nil {
+				panic(&trapError{reason: "post-return: " + firstLine(err.Error()), err: err})
+			}
+		}
+	})
+	if err != nil {
+		inst.noLeave = false
+		inst.endCall() // drop what the failed call left behind
+		return nil, err
+	}
+	return result, nil
+}
+
+// paramsLayout is the layout of the parameter tuple passed through memory.
+func (f *funcVal) paramsLayout(abi *wit.ABI) (wit.Layout, []uint32) {
+	return paramsLayout(abi, f.ft)
+}
+
+func paramsLayout(abi *wit.ABI, ft *types.FuncType) (wit.Layout, []uint32) {
+	ts := make([]wit.Type, len(ft.Params))
+	for i, p := range ft.Params {
+		ts[i] = p.Type
+	}
+	return abi.TupleLayout(ts)
+}
+
+// checkTuplePtr checks a pointer to parameters or results passed through
+// memory, as lift_flat_values and lower_flat_values do.
+func (cx *canonCx) checkTuplePtr(what string, ptr uint32, l wit.Layout) {
+	if ptr%l.Align != 0 {
+		trap("misaligned %s pointer 0x%x (alignment %d)", what, ptr, l.Align)
+	}
+	if uint64(ptr)+uint64(l.Size) > uint64(cx.memory().Size()) {
+		trap("%s pointer 0x%x is out of bounds (%d bytes)", what, ptr, l.Size)
+	}
+}
+
+// callLowered is the spec's canon_lower for a synchronous function: the
+// core function a guest imports. It lifts the arguments out of the calling
+// instance, calls the callee, and lowers its result back; the handles lent
+// for borrow arguments are returned when the callee returns.
+func (inst *instance) callLowered(ctx context.Context, d *types.LowerDef, callee *funcVal, mem api.Memory, realloc api.Function, stack []uint64) {
+	c := inst.comp.c
+	sub := subtask{}
+	cx := &canonCx{ctx: ctx, r: c.types, abi: c.abi, mem: mem, realloc: realloc, enc: d.Options.Encoding, inst: inst, sub: &sub}
+	defer func() {
+		sub.deliverResolve(inst)
+		if r := recover(); r != nil {
+			panic(importTrap(callee.name, r))
+		}
+	}()
+	if inst.noLeave {
+		trap("cannot leave component instance: called during post-return or realloc")
+	}
+	ft, sig := d.Type, d.Sig
+	n := len(sig.Params)
+	if sig.IndirectResults {
+		n--
+	}
+	args := make([]Value, 0, len(ft.Params))
+	if sig.IndirectParams {
+		lay, offs := paramsLayout(cx.abi, ft)
+		ptr := uint32(stack[0])
+		cx.checkTuplePtr("parameter", ptr, lay)
+		for i, p := range ft.Params {
+			args = append(args, cx.load(p.Type, ptr+offs[i]))
+		}
+	} else {
+		it := &flatIter{vals: stack[:n]}
+		for _, p := range ft.Params {
+			args = append(args, cx.liftFlat(p.Type, it))
+		}
+	}
+	var retptr uint32
+	if sig.IndirectResults {
+		retptr = uint32(stack[n])
+	}
+	res, err := callee.callAs(ctx, callee.name, inst, args)
+	if err != nil {
+		panic(&trapError{reason: firstLine(err.Error()), err: err})
+	}
+	if ft.Result == nil {
+		return
+	}
+	if sig.IndirectResults {
+		cx.checkTuplePtr("result", retptr, cx.abi.Layout(ft.Result))
+		cx.store(res, ft.Result, retptr)
+		return
+	}
+	cx.lowerFlat(res, ft.Result, stack[:0])
+}
+
+// importTrap turns what a lowered call panicked with into the trap of the
+// calling guest, naming the import.
+func importTrap(name string, r any) *trapError {
+	prefix := "import " + name + ": "
+	switch e := r.(type) {
+	case *trapError:
+		return &trapError{reason: prefix + e.reason, err: e.err}
+	case *valueError:
+		return &trapError{reason: prefix + "the host returned a bad value: " + e.msg}
+	case error:
+		var te *trapError
+		if errors.As(e, &te) {
+			return &trapError{reason: prefix + te.reason, err: te.err}
+		}
+		return &trapError{reason: prefix + firstLine(e.Error()), err: e}
+	}
+	return &trapError{reason: prefix + fmt.Sprint(r)}
+}
+
+// catch runs body and turns what it panics with into the error of a call
+// of function fn of component comp: a *Trap for traps and wasm errors, a
+// plain error for host values that do not fit their type.
+func catch(comp, fn string, body func()) (err error) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		switch e := r.(type) {
+		case *valueError:
+			err = fmt.Errorf("%s: %s: %s", comp, fn, e.msg)
+		case error:
+			var te *trapError
+			if errors.As(e, &te) {
+				err = &Trap{Component: comp, Func: fn, Reason: te.reason, Err: te.err}
+				return
+			}
+			err = &Trap{Component: comp, Func: fn, Reason: firstLine(e.Error()), Err: e}
+		default:
+			panic(r)
+		}
+	}()
+	body()
+	return nil
+}
+
+// firstLine drops the wasm stack trace wazero appends to its errors.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSuffix(s, " (recovered by wazero)")
+}
+
+// mayEnterFrom, enterFrom and leaveTo are the spec's ComponentInstance
+// methods: entering an instance enters its ancestors too, except those the
+// caller is already in (donut wrapping).
+func (inst *instance) mayEnterFrom(caller *instance) bool {
+	for i := inst; i != nil; i = i.parent {
+		if !caller.within(i) && i.entered {
+			return false
+		}
+	}
+	return true
+}
+
+func (inst *instance) enterFrom(caller *instance) {
+	for i := inst; i != nil; i = i.parent {
+		if !caller.within(i) {
+			i.entered = true
+		}
+	}
+}
+
+func (inst *instance) leaveTo(caller *instance) {
+	for i := inst; i != nil; i = i.parent {
+		if !caller.within(i) {
+			i.entered = false
+		}
+	}
+}
+
+// within reports whether anc is inst or one of its ancestors; false for
+// a nil inst (the host).
+func (inst *instance) within(anc *instance) bool {
+	for i := inst; i != nil; i = i.parent {
+		if i == anc {
+			return true
+		}
+	}
+	return false
 }

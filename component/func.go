@@ -2,7 +2,6 @@ package component
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 
@@ -77,102 +76,27 @@ func (f *funcVal) cx(ctx context.Context) *canonCx {
 
 // call calls the function with dynamic values.
 func (f *funcVal) call(ctx context.Context, args []Value) (Value, error) {
+	return f.callAs(ctx, f.name, nil, args)
+}
+
+// callAs calls the function known to the caller as name; caller is the
+// calling component instance, nil for the host.
+func (f *funcVal) callAs(ctx context.Context, name string, caller *instance, args []Value) (Value, error) {
 	if len(args) != len(f.ft.Params) {
-		return nil, fmt.Errorf("%s: expected %d arguments, got %d", f.name, len(f.ft.Params), len(args))
+		return nil, fmt.Errorf("%s: expected %d arguments, got %d", name, len(f.ft.Params), len(args))
 	}
 	if f.host != nil {
 		return f.host(ctx, args)
 	}
 	if f.opts.Async {
-		return nil, fmt.Errorf("%w: calling async export %s", types.ErrNotSupported, f.name)
+		return nil, fmt.Errorf("%w: calling async export %s", types.ErrNotSupported, name)
 	}
-	inst := f.inst
-	if inst.entered {
-		return nil, &Trap{Component: inst.comp.c.name, Func: f.name, Reason: "cannot enter component instance: it is already on the call stack"}
-	}
-	inst.entered = true
-	defer func() { inst.entered = false }()
-	var result Value
-	err := f.guard(func() {
-		cx := f.cx(ctx)
-		var flat []uint64
-		if f.sig.IndirectParams {
-			ts := make([]wit.Type, len(f.ft.Params))
-			for i, p := range f.ft.Params {
-				ts[i] = p.Type
-			}
-			lay, offs := cx.abi.TupleLayout(ts)
-			ptr := cx.alloc(lay.Align, lay.Size)
-			for i, p := range f.ft.Params {
-				cx.store(args[i], p.Type, ptr+offs[i])
-			}
-			flat = []uint64{uint64(ptr)}
-		} else {
-			for i, p := range f.ft.Params {
-				flat = cx.lowerFlat(args[i], p.Type, flat)
-			}
-		}
-		res, err := f.core.Call(ctx, flat...)
-		if err != nil {
-			panic(err)
-		}
-		if f.ft.Result != nil {
-			if f.sig.IndirectResults {
-				ptr := uint32(res[0])
-				if ptr%cx.abi.Layout(f.ft.Result).Align != 0 {
-					trap("misaligned result pointer 0x%x", ptr)
-				}
-				result = cx.load(f.ft.Result, ptr)
-			} else {
-				result = cx.liftFlat(f.ft.Result, &flatIter{vals: res})
-			}
-		}
-		if f.postReturn != nil {
-			if _, err := f.postReturn.Call(ctx, res...); err != nil {
-				panic(err)
-			}
-		}
-		if err := inst.endCall(); err != nil {
-			trap("%v", err)
-		}
-	})
-	return result, err
-}
-
-// guard runs body and turns what it panics with into an error: a *Trap for
-// traps and wasm errors, a plain error for host values that do not fit.
-func (f *funcVal) guard(body func()) (err error) {
-	defer func() {
-		r := recover()
-		if r == nil {
-			return
-		}
-		name := f.inst.comp.c.name
-		switch e := r.(type) {
-		case *trapError:
-			err = &Trap{Component: name, Func: f.name, Reason: e.reason}
-		case *valueError:
-			err = fmt.Errorf("%s: %s: %s", name, f.name, e.msg)
-		case *Trap:
-			err = e
-		case error:
-			var t *Trap
-			if errors.As(e, &t) {
-				err = t
-				return
-			}
-			err = &Trap{Component: name, Func: f.name, Reason: e.Error(), Err: e}
-		default:
-			panic(r)
-		}
-	}()
-	body()
-	return nil
+	return f.callLifted(ctx, name, caller, args)
 }
 
 // lower makes the core function of a `canon lower`: a host function that
 // lifts its arguments out of the calling instance, calls the component
-// function, and lowers the result back.
+// function, and lowers the result back (see callLowered).
 func (inst *instance) lower(d *types.LowerDef) {
 	idx := inst.comp.hostFuncs[d]
 	callee := inst.funcs[d.Func]
@@ -186,85 +110,23 @@ func (inst *instance) lower(d *types.LowerDef) {
 		r := inst.coreFuncs[*d.Options.Realloc]
 		realloc = r.mod.ExportedFunction(r.name)
 	}
-	c := inst.comp.c
-	ft := d.Type
-	sig := d.Sig
 	inst.host[idx] = func(ctx context.Context, stack []uint64) {
-		cx := &canonCx{ctx: ctx, r: c.types, abi: c.abi, mem: mem, realloc: realloc, enc: d.Options.Encoding, inst: inst}
-		var args []Value
-		defer func() {
-			if r := recover(); r != nil {
-				if t, ok := r.(*trapError); ok {
-					panic(&Trap{Component: c.name, Func: callee.name, Reason: t.reason})
-				}
-				if v, ok := r.(*valueError); ok {
-					panic(&Trap{Component: c.name, Func: callee.name, Reason: "host returned a bad value: " + v.msg})
-				}
-				panic(r)
-			}
-		}()
-		n := len(sig.Params)
-		if sig.IndirectResults {
-			n--
-		}
-		in := stack[:n]
-		if sig.IndirectParams {
-			ts := make([]wit.Type, len(ft.Params))
-			for i, p := range ft.Params {
-				ts[i] = p.Type
-			}
-			lay, offs := cx.abi.TupleLayout(ts)
-			ptr := uint32(in[0])
-			if ptr%lay.Align != 0 {
-				trap("misaligned parameter pointer 0x%x", ptr)
-			}
-			for i, p := range ft.Params {
-				args = append(args, cx.load(p.Type, ptr+offs[i]))
-			}
-		} else {
-			it := &flatIter{vals: append([]uint64(nil), in...)}
-			for _, p := range ft.Params {
-				args = append(args, cx.liftFlat(p.Type, it))
-			}
-		}
-		retptr := uint32(0)
-		if sig.IndirectResults {
-			retptr = uint32(stack[n])
-		}
-		res, err := callee.call(ctx, args)
-		if err != nil {
-			var t *Trap
-			if errors.As(err, &t) {
-				panic(t)
-			}
-			panic(&Trap{Component: c.name, Func: callee.name, Reason: err.Error(), Err: err})
-		}
-		if ft.Result == nil {
-			return
-		}
-		if sig.IndirectResults {
-			if retptr%cx.abi.Layout(ft.Result).Align != 0 {
-				trap("misaligned result pointer 0x%x", retptr)
-			}
-			cx.store(res, ft.Result, retptr)
-			return
-		}
-		out := cx.lowerFlat(res, ft.Result, stack[:0])
-		_ = out
+		inst.callLowered(ctx, d, callee, mem, realloc, stack)
 	}
 	inst.coreFuncs = append(inst.coreFuncs, coreRef{mod: inst.hostMod, name: "f" + itoa(idx)})
 }
 
 // Func is an exported component function of an instance.
 type Func struct {
-	f *funcVal
+	f    *funcVal
+	name string // the name the instance exports it under
 }
 
 // Func returns the exported function name, or nil. A function of an
 // exported interface is named `iface#func` (`wasi:cli/run@0.2.0#run`).
 func (i *Instance) Func(name string) *Func {
 	if f := i.inst.exportFunc(name); f != nil {
-		return &Func{f: f}
+		return &Func{f: f, name: name}
 	}
 	return nil
 }
@@ -311,7 +173,7 @@ func (i *Instance) Exports() []string {
 // result (nil when it has none). A trap is returned as a *Trap; the
 // instance stays usable after it.
 func (f *Func) Call(ctx context.Context, args ...Value) (Value, error) {
-	return f.f.call(ctx, args)
+	return f.f.callAs(ctx, f.name, nil, args)
 }
 
 // Params returns the function's parameter names and types in WIT syntax.

@@ -40,9 +40,10 @@ type instance struct {
 	owned     []api.Module // core instances to close with the instance
 
 	handles  handleTable
-	lent     []uint32
-	borrowed []uint32
-	entered  bool // a call into this instance is on the stack (spec: may_enter)
+	borrowed []uint32 // handles lowered as borrows into the current call (see endCall)
+	task     uint64   // the current call's borrow scope
+	entered  bool     // a call into this instance is on the stack (spec: !may_enter)
+	noLeave  bool     // in post-return or realloc (spec: !may_leave)
 }
 
 // coreRef is a core item: an export of a core module instance.
@@ -258,27 +259,21 @@ func (inst *instance) def(ctx context.Context, d types.Def, args map[string]item
 		idx := n.hostFuncs[d]
 		rt := inst.resources[d.Resource]
 		inst.host[idx] = func(ctx context.Context, stack []uint64) {
-			stack[0] = uint64(inst.handles.add(handle{rt: rt, rep: uint32(stack[0]), own: true}))
+			stack[0] = uint64(inst.resourceNew(rt, uint32(stack[0])))
 		}
 		inst.coreFuncs = append(inst.coreFuncs, coreRef{mod: inst.hostMod, name: "f" + itoa(idx)})
 	case *types.ResourceRepDef:
 		idx := n.hostFuncs[d]
 		rt := inst.resources[d.Resource]
 		inst.host[idx] = func(ctx context.Context, stack []uint64) {
-			inst.guard(func() {
-				h := inst.handles.get(uint32(stack[0]))
-				if h.rt != rt {
-					trap("resource.rep: handle %d is a %s, expected a %s", stack[0], h.rt.name, rt.name)
-				}
-				stack[0] = uint64(h.rep)
-			})
+			stack[0] = uint64(inst.resourceRep(rt, uint32(stack[0])))
 		}
 		inst.coreFuncs = append(inst.coreFuncs, coreRef{mod: inst.hostMod, name: "f" + itoa(idx)})
 	case *types.ResourceDropDef:
 		idx := n.hostFuncs[d]
 		id := d.Resource
 		inst.host[idx] = func(ctx context.Context, stack []uint64) {
-			inst.guard(func() { inst.resourceDrop(ctx, id, uint32(stack[0])) })
+			inst.resourceDrop(ctx, id, uint32(stack[0]))
 		}
 		inst.coreFuncs = append(inst.coreFuncs, coreRef{mod: inst.hostMod, name: "f" + itoa(idx)})
 	case *types.UnsupportedDef:
@@ -295,38 +290,6 @@ func (inst *instance) def(ctx context.Context, d types.Def, args map[string]item
 		return fmt.Errorf("unexpected definition %T", d)
 	}
 	return nil
-}
-
-// guard runs f, turning a trap into a panic wazero reports as the call's
-// error (the host function's caller sees a trap).
-func (inst *instance) guard(f func()) {
-	defer func() {
-		if r := recover(); r != nil {
-			if t, ok := r.(*trapError); ok {
-				panic(errors.New(t.reason))
-			}
-			panic(r)
-		}
-	}()
-	f()
-}
-
-// resourceDrop is the spec's canon resource.drop.
-func (inst *instance) resourceDrop(ctx context.Context, id wit.TypeID, i uint32) {
-	rt := inst.resourceType(id)
-	h := inst.handles.get(i)
-	if h.rt != rt {
-		trap("resource.drop: handle %d is a %s, expected a %s", i, h.rt.name, rt.name)
-	}
-	if h.own && h.lends != 0 {
-		trap("resource.drop: handle %d is lent out", i)
-	}
-	dropped := inst.handles.remove(i)
-	if dropped.own && rt.dtor != nil {
-		if err := rt.dtor(ctx, dropped.rep); err != nil {
-			panic(err)
-		}
-	}
 }
 
 func (inst *instance) coreInstance(ctx context.Context, ci binary.CoreInstance) error {

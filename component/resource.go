@@ -2,10 +2,16 @@ package component
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/plugwit/plugwit/wit"
 )
+
+// This file is the resource part of the Canonical ABI (CanonicalABI.md,
+// "Resource State", lift_own, lift_borrow, lower_own, lower_borrow and the
+// canon resource.new, resource.rep and resource.drop built-ins): handle
+// tables, ownership and borrows.
 
 // ResourceType is a resource type at run time. A component that defines a
 // resource gets a new ResourceType per instance; the host defines its own
@@ -29,13 +35,69 @@ func NewResourceType(name string, dtor func(ctx context.Context, rep uint32) err
 // resource's type and its representation (for host-defined types, a value
 // the host chose; for component-defined types, the component's own rep).
 // Own tells an owned handle from a borrowed one.
+//
+// The host makes Resources of its own types as it likes. A Resource of a
+// component-defined type can only come from the component (lifted out of a
+// call): the runtime tracks it, so that an owned one is passed back or
+// dropped only once, and a borrowed one is used only during the call that
+// lent it.
 type Resource struct {
 	Type *ResourceType
 	Rep  uint32
 	Own  bool
+
+	tok *resourceToken // for component-defined types
 }
 
 func (Resource) isValue() {}
+
+// resourceToken is the host's title to a handle of a component-defined
+// resource: live until the host passes an owned handle back or drops it,
+// or until the call that lent a borrowed one returns.
+type resourceToken struct{ dead bool }
+
+// Drop drops an owned handle the host holds. For a component-defined type
+// it runs the resource's destructor in its component instance (a trap is
+// returned as a *Trap); for a host type it calls the type's dtor. A handle
+// must be dropped at most once, and not after it was passed to a component.
+func (r Resource) Drop(ctx context.Context) error {
+	rt := r.Type
+	if rt == nil {
+		return errors.New("drop of a resource handle without a type")
+	}
+	if !r.Own {
+		return fmt.Errorf("drop of a borrowed %s handle", rt.name)
+	}
+	if rt.owner != nil {
+		if r.tok == nil {
+			return fmt.Errorf("drop of a %s handle the component did not give the host", rt.name)
+		}
+		if r.tok.dead {
+			return fmt.Errorf("drop of a %s handle that was already dropped or passed on", rt.name)
+		}
+	}
+	if r.tok != nil {
+		r.tok.dead = true
+	}
+	if rt.dtor == nil {
+		return nil
+	}
+	owner := rt.owner
+	if owner == nil {
+		return rt.dtor(ctx, r.Rep)
+	}
+	comp := owner.comp.c.name
+	fn := "[resource-drop]" + rt.name
+	if !owner.mayEnterFrom(nil) {
+		return &Trap{Component: comp, Func: fn, Reason: "cannot enter component instance: it is already on the call stack"}
+	}
+	owner.enterFrom(nil)
+	defer owner.leaveTo(nil)
+	if err := rt.dtor(ctx, r.Rep); err != nil {
+		return &Trap{Component: comp, Func: fn, Reason: "destructor: " + firstLine(err.Error()), Err: err}
+	}
+	return nil
+}
 
 // handle is one entry of a component instance's handle table (the spec's
 // ResourceHandle).
@@ -43,7 +105,8 @@ type handle struct {
 	rt    *ResourceType
 	rep   uint32
 	own   bool
-	lends int // borrows of this own handle currently lent out
+	lends int    // num_lends: borrows of this handle lent out to calls in progress
+	scope uint64 // of a borrowed handle: the task that received it
 	live  bool
 }
 
@@ -52,6 +115,9 @@ type handleTable struct {
 	entries []handle
 	free    []uint32
 }
+
+// maxHandles is Table.MAX_LENGTH.
+const maxHandles = 1<<28 - 1
 
 func (t *handleTable) add(h handle) uint32 {
 	h.live = true
@@ -64,7 +130,7 @@ func (t *handleTable) add(h handle) uint32 {
 	if len(t.entries) == 0 {
 		t.entries = append(t.entries, handle{}) // index 0 is reserved
 	}
-	if len(t.entries) >= 1<<28 {
+	if len(t.entries) > maxHandles {
 		trap("too many handles (%d)", len(t.entries))
 	}
 	t.entries = append(t.entries, h)
@@ -72,7 +138,7 @@ func (t *handleTable) add(h handle) uint32 {
 }
 
 func (t *handleTable) get(i uint32) *handle {
-	if i == 0 || int(i) >= len(t.entries) || !t.entries[i].live {
+	if i == 0 || int64(i) >= int64(len(t.entries)) || !t.entries[i].live {
 		trap("unknown handle index %d", i)
 	}
 	return &t.entries[i]
@@ -95,35 +161,73 @@ func (inst *instance) resourceType(id wit.TypeID) *ResourceType {
 	return rt
 }
 
-// liftOwn is the spec's lift_own: the handle leaves the guest's table.
-func (inst *instance) liftOwn(id wit.TypeID, i uint32) Value {
+// subtask is the borrow scope of a lowered call (the spec's Subtask): the
+// handles lent for its borrow arguments and the tokens of the borrowed
+// Resources the host received.
+type subtask struct {
+	lenders []uint32
+	toks    []*resourceToken
+}
+
+// deliverResolve returns what the call borrowed (Subtask.deliver_resolve).
+// A lent handle cannot be dropped or moved while lent, so its index still
+// names it.
+func (s *subtask) deliverResolve(inst *instance) {
+	for _, i := range s.lenders {
+		if h := &inst.handles.entries[i]; h.live && h.lends > 0 {
+			h.lends--
+		}
+	}
+	s.lenders = s.lenders[:0]
+	for _, t := range s.toks {
+		t.dead = true
+	}
+	s.toks = s.toks[:0]
+}
+
+// liftOwn is the spec's lift_own: the handle leaves the guest's table. (The
+// spec removes the handle before its checks; as a trap here leaves the
+// instance usable, the checks come first.)
+func (cx *canonCx) liftOwn(id wit.TypeID, i uint32) Value {
+	inst := cx.inst
 	rt := inst.resourceType(id)
 	h := inst.handles.get(i)
 	if h.rt != rt {
 		trap("handle %d is a %s, expected a %s", i, h.rt.name, rt.name)
-	}
-	if !h.own {
-		trap("handle %d is borrowed, expected an owned handle", i)
 	}
 	if h.lends != 0 {
 		trap("handle %d is lent out (%d borrows) and cannot be moved", i, h.lends)
 	}
+	if !h.own {
+		trap("handle %d is borrowed, expected an owned handle", i)
+	}
 	inst.handles.remove(i)
-	return Resource{Type: rt, Rep: h.rep, Own: true}
+	r := Resource{Type: rt, Rep: h.rep, Own: true}
+	if rt.owner != nil {
+		r.tok = &resourceToken{}
+	}
+	return r
 }
 
-// liftBorrow is the spec's lift_borrow.
-func (inst *instance) liftBorrow(id wit.TypeID, i uint32) Value {
+// liftBorrow is the spec's lift_borrow: the handle stays in the guest's
+// table, lent (Subtask.add_lender) until the call returns.
+func (cx *canonCx) liftBorrow(id wit.TypeID, i uint32) Value {
+	inst := cx.inst
 	rt := inst.resourceType(id)
 	h := inst.handles.get(i)
 	if h.rt != rt {
 		trap("handle %d is a %s, expected a %s", i, h.rt.name, rt.name)
 	}
-	if h.own {
+	r := Resource{Type: rt, Rep: h.rep}
+	if cx.sub != nil {
 		h.lends++
-		inst.lent = append(inst.lent, i)
+		cx.sub.lenders = append(cx.sub.lenders, i)
+		if rt.owner != nil {
+			r.tok = &resourceToken{}
+			cx.sub.toks = append(cx.sub.toks, r.tok)
+		}
 	}
-	return Resource{Type: rt, Rep: h.rep}
+	return r
 }
 
 func resourceOf(v Value, rt *ResourceType) Resource {
@@ -132,50 +236,123 @@ func resourceOf(v Value, rt *ResourceType) Resource {
 		badValue("expected a %s resource handle, got %T", rt.name, v)
 	}
 	if r.Type != rt {
-		badValue("expected a %s resource handle, got a %s", rt.name, r.Type.name)
+		name := "untyped"
+		if r.Type != nil {
+			name = r.Type.name
+		}
+		badValue("expected a %s resource handle, got a %s (resource types are per instance)", rt.name, name)
+	}
+	if rt.owner != nil {
+		if r.tok == nil {
+			badValue("a %s handle the component did not give the host", rt.name)
+		}
+		if r.tok.dead {
+			badValue("a %s handle that was dropped, passed on, or borrowed for a call that returned", rt.name)
+		}
 	}
 	return r
 }
 
-// lowerOwn is the spec's lower_own: the guest gets a new owned handle.
-func (inst *instance) lowerOwn(id wit.TypeID, v Value) uint32 {
+// lowerOwn is the spec's lower_own: the guest gets a new owned handle, and
+// the host's Resource is used up.
+func (cx *canonCx) lowerOwn(id wit.TypeID, v Value) uint32 {
+	inst := cx.inst
 	rt := inst.resourceType(id)
 	r := resourceOf(v, rt)
 	if !r.Own {
 		badValue("expected an owned %s handle, got a borrowed one", rt.name)
 	}
+	if r.tok != nil {
+		r.tok.dead = true
+	}
 	return inst.handles.add(handle{rt: rt, rep: r.Rep, own: true})
 }
 
 // lowerBorrow is the spec's lower_borrow: a component receiving a borrow of
-// its own resource gets the rep itself.
-func (inst *instance) lowerBorrow(id wit.TypeID, v Value) uint32 {
+// its own resource gets the rep itself; any other gets a borrowed handle it
+// must drop before the call returns.
+func (cx *canonCx) lowerBorrow(id wit.TypeID, v Value) uint32 {
+	inst := cx.inst
 	rt := inst.resourceType(id)
 	r := resourceOf(v, rt)
 	if rt.owner == inst {
 		return r.Rep
 	}
-	i := inst.handles.add(handle{rt: rt, rep: r.Rep})
+	i := inst.handles.add(handle{rt: rt, rep: r.Rep, scope: inst.task})
 	inst.borrowed = append(inst.borrowed, i)
 	return i
 }
 
-// endCall releases what a call lent out and checks that the guest dropped
-// the borrows it was given.
+// beginTask starts the borrow scope of a call into the instance (the spec's
+// Task).
+func (inst *instance) beginTask() {
+	inst.task++
+	inst.borrowed = inst.borrowed[:0]
+}
+
+// endCall ends the borrow scope of the current call: it reports the
+// borrowed handles the guest has not dropped (Task.return_ traps on them)
+// and removes them.
 func (inst *instance) endCall() error {
-	for _, i := range inst.lent {
-		if int(i) < len(inst.handles.entries) && inst.handles.entries[i].lends > 0 {
-			inst.handles.entries[i].lends--
-		}
-	}
-	inst.lent = inst.lent[:0]
-	var err error
+	left := 0
 	for _, i := range inst.borrowed {
-		if int(i) < len(inst.handles.entries) && inst.handles.entries[i].live && !inst.handles.entries[i].own {
-			err = fmt.Errorf("borrowed handle %d was not dropped before the call returned", i)
+		if h := &inst.handles.entries[i]; h.live && !h.own && h.scope == inst.task {
+			left++
 			inst.handles.remove(i)
 		}
 	}
 	inst.borrowed = inst.borrowed[:0]
-	return err
+	if left > 0 {
+		return fmt.Errorf("%d borrowed handle(s) not dropped before the call returned", left)
+	}
+	return nil
+}
+
+// resourceNew is canon resource.new.
+func (inst *instance) resourceNew(rt *ResourceType, rep uint32) uint32 {
+	if inst.noLeave {
+		trap("resource.new: cannot leave component instance during post-return or realloc")
+	}
+	return inst.handles.add(handle{rt: rt, rep: rep, own: true})
+}
+
+// resourceRep is canon resource.rep.
+func (inst *instance) resourceRep(rt *ResourceType, i uint32) uint32 {
+	h := inst.handles.get(i)
+	if h.rt != rt {
+		trap("resource.rep: handle %d is a %s, expected a %s", i, h.rt.name, rt.name)
+	}
+	return h.rep
+}
+
+// resourceDrop is canon resource.drop: dropping an owned handle runs the
+// resource's destructor, in the defining instance.
+func (inst *instance) resourceDrop(ctx context.Context, id wit.TypeID, i uint32) {
+	if inst.noLeave {
+		trap("resource.drop: cannot leave component instance during post-return or realloc")
+	}
+	rt := inst.resourceType(id)
+	h := inst.handles.get(i)
+	if h.rt != rt {
+		trap("resource.drop: handle %d is a %s, expected a %s", i, h.rt.name, rt.name)
+	}
+	if h.lends != 0 {
+		trap("resource.drop: handle %d is lent out (%d borrows)", i, h.lends)
+	}
+	dropped := inst.handles.remove(i)
+	if !dropped.own || rt.dtor == nil {
+		return
+	}
+	// The destructor is called like an export of its instance (canon lower
+	// of a canon lift): entering another instance checks reentrance.
+	if owner := rt.owner; owner != nil && owner != inst {
+		if !owner.mayEnterFrom(inst) {
+			trap("resource.drop: cannot enter the instance defining %s: it is already on the call stack", rt.name)
+		}
+		owner.enterFrom(inst)
+		defer owner.leaveTo(inst)
+	}
+	if err := rt.dtor(ctx, dropped.rep); err != nil {
+		panic(&trapError{reason: "resource.drop: destructor of " + rt.name + ": " + firstLine(err.Error()), err: err})
+	}
 }
