@@ -201,8 +201,8 @@ func (cx *canonCx) liftOwn(id wit.TypeID, i uint32) Value {
 	if !h.own {
 		trap("handle %d is borrowed, expected an owned handle", i)
 	}
-	inst.handles.remove(i)
-	r := Resource{Type: rt, Rep: h.rep, Own: true}
+	rep := inst.handles.remove(i).rep // (h points into the table: read it first)
+	r := Resource{Type: rt, Rep: rep, Own: true}
 	if rt.owner != nil {
 		r.tok = &resourceToken{}
 	}
