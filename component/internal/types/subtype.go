@@ -7,344 +7,488 @@ import (
 	"github.com/plugwit/plugwit/wit"
 )
 
-// substituter rewrites types, replacing resources by others; a type that
-// mentions no replaced resource is kept as is.
-type substituter struct {
-	r    *wit.Resolve
-	m    map[wit.TypeID]wit.TypeID
-	memo map[wit.TypeID]wit.TypeID
-}
+// Subtyping follows wasmparser's SubtypeCx: instances and components may
+// offer more than expected (and components need less), everything else
+// must match exactly (function and value types are compared for
+// equality, as wasmparser does, deliberately stricter than the spec).
+// Resources compare by identity; instantiating a component substitutes the
+// resources of its imports by those of the arguments first.
 
-func substExtern(r *wit.Resolve, e Extern, m map[wit.TypeID]wit.TypeID) Extern {
-	s := &substituter{r: r, m: m, memo: map[wit.TypeID]wit.TypeID{}}
-	return s.extern(e)
-}
-
-func (s *substituter) extern(e Extern) Extern {
-	switch e.Sort {
+// subExtern checks that an item of type a can be used where b is expected
+// (component_entity_type).
+func (cx *checker) subExtern(a, b Extern) error {
+	if a.Sort != b.Sort {
+		return fmt.Errorf("expected %s, found %s", sortDesc(b.Sort), sortDesc(a.Sort))
+	}
+	switch a.Sort {
+	case binary.SortCoreModule:
+		return cx.subModule(a.Module, b.Module)
 	case binary.SortFunc:
-		e.Func = s.fn(e.Func)
+		return cx.subFunc(a.Func, b.Func)
+	case binary.SortValue:
+		return cx.subVal(a.value, b.value)
 	case binary.SortType:
-		e.Type = s.ty(e.Type)
+		return cx.subTypeContent(a, b)
 	case binary.SortInstance:
-		it := &InstanceType{}
-		for name, x := range e.Instance.Exports.All() {
-			it.Exports.Set(name, s.extern(x))
-		}
-		for _, a := range e.Instance.Abstract {
-			it.Abstract = append(it.Abstract, s.id(a))
-		}
-		e.Instance = it
+		return cx.subInstance(a.Instance, b.Instance)
 	case binary.SortComponent:
-		ct := &ComponentType{}
-		for name, x := range e.Component.Imports.All() {
-			ct.Imports.Set(name, s.extern(x))
-		}
-		for name, x := range e.Component.Exports.All() {
-			ct.Exports.Set(name, s.extern(x))
-		}
-		for _, a := range e.Component.Imported {
-			ct.Imported = append(ct.Imported, s.id(a))
-		}
-		for _, a := range e.Component.Defined {
-			ct.Defined = append(ct.Defined, s.id(a))
-		}
-		e.Component = ct
+		return cx.subComponent(a.Component, b.Component)
 	}
-	return e
+	return nil
 }
 
-func (s *substituter) fn(f *FuncType) *FuncType {
-	n := &FuncType{Async: f.Async, Result: s.ty(f.Result)}
-	for _, p := range f.Params {
-		n.Params = append(n.Params, Param{Name: p.Name, Type: s.ty(p.Type)})
+func contentDesc(cx *checker, e Extern) string {
+	switch {
+	case e.Func != nil:
+		return "func type"
+	case e.Instance != nil:
+		return "instance type"
+	case e.Component != nil:
+		return "component type"
+	case cx.isResource(e.Type):
+		return "resource"
 	}
-	return n
+	return "defined type"
 }
 
-func (s *substituter) ty(t wit.Type) wit.Type {
-	if id, ok := t.(wit.TypeID); ok {
-		return s.id(id)
+// subTypeContent compares the contents of two type items
+// (component_any_type_id).
+func (cx *checker) subTypeContent(a, b Extern) error {
+	da, db := contentDesc(cx, a), contentDesc(cx, b)
+	if da != db {
+		return fmt.Errorf("expected %s, found %s", db, da)
 	}
-	return t
+	switch {
+	case a.Func != nil:
+		return cx.subFunc(a.Func, b.Func)
+	case a.Instance != nil:
+		return cx.subInstance(a.Instance, b.Instance)
+	case a.Component != nil:
+		return cx.subComponent(a.Component, b.Component)
+	case da == "resource":
+		if a.Type != b.Type {
+			return fmt.Errorf("resource types are not the same (%s vs. %s)", cx.typeName(a.Type), cx.typeName(b.Type))
+		}
+		return nil
+	}
+	return cx.subVal(a.Type, b.Type)
 }
 
-func (s *substituter) id(id wit.TypeID) wit.TypeID {
-	if n, ok := s.m[id]; ok {
-		return n
+func (cx *checker) typeName(t wit.Type) string {
+	if id, ok := t.(wit.TypeID); ok && int(id) < len(cx.r.Types) && cx.r.Types[id].Name != "" {
+		return fmt.Sprintf("%s#%d", cx.r.Types[id].Name, id)
 	}
-	if n, ok := s.memo[id]; ok {
-		return n
+	return fmt.Sprint(t)
+}
+
+func (cx *checker) subInstance(a, b *InstanceType) error {
+	if a == b {
+		return nil
 	}
-	td := s.r.Types[id]
-	var k wit.TypeDefKind
-	changed := false
-	t := func(x wit.Type) wit.Type {
-		if x == nil {
-			return nil
+	for name, be := range b.Exports.All() {
+		ae, ok := a.Exports.Get(name)
+		if !ok {
+			return fmt.Errorf("missing expected export `%s`", name)
 		}
-		y := s.ty(x)
-		if y != x {
-			changed = true
+		if err := cx.subExtern(ae, be); err != nil {
+			return fmt.Errorf("type mismatch in instance export `%s`: %w", name, err)
 		}
-		return y
 	}
-	res := func(x wit.TypeID) wit.TypeID {
-		y := s.id(x)
-		if y != x {
-			changed = true
+	return nil
+}
+
+func (cx *checker) subFunc(a, b *FuncType) error {
+	if a == b {
+		return nil
+	}
+	if a.Async != b.Async {
+		desc := func(async bool) string {
+			if async {
+				return "async"
+			}
+			return "sync"
 		}
-		return y
+		return fmt.Errorf("expected %s function, found %s function", desc(a.Async), desc(b.Async))
 	}
-	switch v := td.Kind.(type) {
+	if len(a.Params) != len(b.Params) {
+		return fmt.Errorf("expected %d parameters, found %d", len(b.Params), len(a.Params))
+	}
+	for i := range a.Params {
+		if a.Params[i].Name != b.Params[i].Name {
+			return fmt.Errorf("expected parameter named `%s`, found `%s`", b.Params[i].Name, a.Params[i].Name)
+		}
+		if err := cx.subVal(a.Params[i].Type, b.Params[i].Type); err != nil {
+			return fmt.Errorf("type mismatch in function parameter `%s`: %w", a.Params[i].Name, err)
+		}
+	}
+	switch {
+	case a.Result != nil && b.Result != nil:
+		if err := cx.subVal(a.Result, b.Result); err != nil {
+			return fmt.Errorf("type mismatch with result type: %w", err)
+		}
+	case a.Result != nil:
+		return fmt.Errorf("expected a result, found none")
+	case b.Result != nil:
+		return fmt.Errorf("expected no result, found one")
+	}
+	return nil
+}
+
+// sameValType reports whether two value types are equal.
+func (cx *checker) sameValType(a, b wit.Type) bool {
+	return cx.subVal(a, b) == nil && cx.subVal(b, a) == nil
+}
+
+func kindDesc(k wit.TypeDefKind) string {
+	switch k.(type) {
 	case *wit.Record:
-		n := &wit.Record{}
-		for _, f := range v.Fields {
-			n.Fields = append(n.Fields, wit.Field{Name: f.Name, Type: t(f.Type)})
-		}
-		k = n
+		return "record"
 	case *wit.Variant:
-		n := &wit.Variant{}
-		for _, c := range v.Cases {
-			n.Cases = append(n.Cases, wit.Case{Name: c.Name, Type: t(c.Type)})
-		}
-		k = n
+		return "variant"
 	case *wit.Tuple:
-		n := &wit.Tuple{}
-		for _, e := range v.Types {
-			n.Types = append(n.Types, t(e))
-		}
-		k = n
-	case *wit.List:
-		k = &wit.List{Elem: t(v.Elem)}
-	case *wit.FixedList:
-		k = &wit.FixedList{Elem: t(v.Elem), Len: v.Len}
+		return "tuple"
+	case *wit.Enum:
+		return "enum"
+	case *wit.Flags:
+		return "flags"
 	case *wit.Option:
-		k = &wit.Option{Type: t(v.Type)}
-	case *wit.Result:
-		k = &wit.Result{OK: t(v.OK), Err: t(v.Err)}
-	case *wit.Future:
-		k = &wit.Future{Elem: t(v.Elem)}
-	case *wit.Stream:
-		k = &wit.Stream{Elem: t(v.Elem)}
+		return "option"
+	case *wit.List:
+		return "list"
 	case *wit.Map:
-		k = &wit.Map{Key: t(v.Key), Value: t(v.Value)}
+		return "map"
+	case *wit.FixedList:
+		return "fixed-length list"
+	case *wit.Result:
+		return "result"
 	case *wit.Own:
-		k = &wit.Own{Resource: res(v.Resource)}
+		return "own"
 	case *wit.Borrow:
-		k = &wit.Borrow{Resource: res(v.Resource)}
-	case *wit.Alias:
-		k = &wit.Alias{Type: t(v.Type)}
+		return "borrow"
+	case *wit.Future:
+		return "future"
+	case *wit.Stream:
+		return "stream"
 	}
-	if !changed {
-		s.memo[id] = id
-		return id
-	}
-	n := *td
-	n.Kind = k
-	s.r.Types = append(s.r.Types, &n)
-	nid := wit.TypeID(len(s.r.Types) - 1)
-	s.memo[id] = nid
-	return nid
+	return "type"
 }
 
-// sameType reports whether two value types are the same: structurally, with
-// resources compared by identity.
-func sameType(r *wit.Resolve, a, b wit.Type) bool {
-	return (&typeEq{r: r, memo: map[[2]wit.TypeID]bool{}}).eq(a, b)
-}
-
-type typeEq struct {
-	r    *wit.Resolve
-	memo map[[2]wit.TypeID]bool
-}
-
-func (q *typeEq) eq(a, b wit.Type) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
+// subVal compares value types (component_val_type); nil is no type.
+func (cx *checker) subVal(a, b wit.Type) error {
+	if a == b {
+		return nil
 	}
-	ai, aok := a.(wit.TypeID)
-	bi, bok := b.(wit.TypeID)
-	if !aok || !bok {
-		return a == b
+	pa, aprim := a.(wit.Primitive)
+	pb, bprim := b.(wit.Primitive)
+	switch {
+	case aprim && bprim:
+		return fmt.Errorf("expected primitive `%s` found primitive `%s`", pb, pa)
+	case aprim:
+		return fmt.Errorf("expected %s, found %s", kindDesc(cx.kind(b)), pa)
+	case bprim:
+		return fmt.Errorf("expected %s, found %s", pb, kindDesc(cx.kind(a)))
+	case a == nil || b == nil:
+		return fmt.Errorf("type mismatch")
 	}
-	if ai == bi {
-		return true
+	ka, kb := cx.kind(a), cx.kind(b)
+	mismatch := func() error { return fmt.Errorf("expected %s, found %s", kindDesc(kb), kindDesc(ka)) }
+	opt := func(x, y wit.Type, what string) error {
+		switch {
+		case x == nil && y == nil:
+			return nil
+		case x == nil:
+			return fmt.Errorf("expected %s type, but found none", what)
+		case y == nil:
+			return fmt.Errorf("expected %s type to not be present", what)
+		}
+		if err := cx.subVal(x, y); err != nil {
+			return fmt.Errorf("type mismatch in %s: %w", what, err)
+		}
+		return nil
 	}
-	key := [2]wit.TypeID{ai, bi}
-	if v, ok := q.memo[key]; ok {
-		return v
-	}
-	v := q.kinds(q.r.Types[ai].Kind, q.r.Types[bi].Kind)
-	q.memo[key] = v
-	return v
-}
-
-func (q *typeEq) kinds(a, b wit.TypeDefKind) bool {
-	switch x := a.(type) {
+	switch x := ka.(type) {
 	case *wit.Record:
-		y, ok := b.(*wit.Record)
-		if !ok || len(x.Fields) != len(y.Fields) {
-			return false
+		y, ok := kb.(*wit.Record)
+		if !ok {
+			return mismatch()
+		}
+		if len(x.Fields) != len(y.Fields) {
+			return fmt.Errorf("expected %d fields, found %d", len(y.Fields), len(x.Fields))
 		}
 		for i := range x.Fields {
-			if x.Fields[i].Name != y.Fields[i].Name || !q.eq(x.Fields[i].Type, y.Fields[i].Type) {
-				return false
+			if x.Fields[i].Name != y.Fields[i].Name {
+				return fmt.Errorf("expected field name `%s`, found `%s`", y.Fields[i].Name, x.Fields[i].Name)
+			}
+			if err := cx.subVal(x.Fields[i].Type, y.Fields[i].Type); err != nil {
+				return fmt.Errorf("type mismatch in record field `%s`: %w", x.Fields[i].Name, err)
 			}
 		}
-		return true
+		return nil
 	case *wit.Variant:
-		y, ok := b.(*wit.Variant)
-		if !ok || len(x.Cases) != len(y.Cases) {
-			return false
+		y, ok := kb.(*wit.Variant)
+		if !ok {
+			return mismatch()
 		}
-		for i := range x.Cases {
-			if x.Cases[i].Name != y.Cases[i].Name || !q.eq(x.Cases[i].Type, y.Cases[i].Type) {
-				return false
-			}
-		}
-		return true
-	case *wit.Tuple:
-		y, ok := b.(*wit.Tuple)
-		if !ok || len(x.Types) != len(y.Types) {
-			return false
-		}
-		for i := range x.Types {
-			if !q.eq(x.Types[i], y.Types[i]) {
-				return false
-			}
-		}
-		return true
-	case *wit.Flags:
-		y, ok := b.(*wit.Flags)
-		if !ok || len(x.Flags) != len(y.Flags) {
-			return false
-		}
-		for i := range x.Flags {
-			if x.Flags[i].Name != y.Flags[i].Name {
-				return false
-			}
-		}
-		return true
-	case *wit.Enum:
-		y, ok := b.(*wit.Enum)
-		if !ok || len(x.Cases) != len(y.Cases) {
-			return false
+		if len(x.Cases) != len(y.Cases) {
+			return fmt.Errorf("expected %d cases, found %d", len(y.Cases), len(x.Cases))
 		}
 		for i := range x.Cases {
 			if x.Cases[i].Name != y.Cases[i].Name {
-				return false
+				return fmt.Errorf("expected case named `%s`, found `%s`", y.Cases[i].Name, x.Cases[i].Name)
+			}
+			if err := opt(x.Cases[i].Type, y.Cases[i].Type, "variant case `"+x.Cases[i].Name+"`"); err != nil {
+				return err
 			}
 		}
-		return true
+		return nil
 	case *wit.List:
-		y, ok := b.(*wit.List)
-		return ok && q.eq(x.Elem, y.Elem)
-	case *wit.FixedList:
-		y, ok := b.(*wit.FixedList)
-		return ok && x.Len == y.Len && q.eq(x.Elem, y.Elem)
-	case *wit.Option:
-		y, ok := b.(*wit.Option)
-		return ok && q.eq(x.Type, y.Type)
-	case *wit.Result:
-		y, ok := b.(*wit.Result)
-		return ok && q.eq(x.OK, y.OK) && q.eq(x.Err, y.Err)
-	case *wit.Future:
-		y, ok := b.(*wit.Future)
-		return ok && q.eq(x.Elem, y.Elem)
-	case *wit.Stream:
-		y, ok := b.(*wit.Stream)
-		return ok && q.eq(x.Elem, y.Elem)
-	case *wit.Map:
-		y, ok := b.(*wit.Map)
-		return ok && q.eq(x.Key, y.Key) && q.eq(x.Value, y.Value)
-	case *wit.Own:
-		y, ok := b.(*wit.Own)
-		return ok && x.Resource == y.Resource
-	case *wit.Borrow:
-		y, ok := b.(*wit.Borrow)
-		return ok && x.Resource == y.Resource
-	}
-	return false // resources differ: same identity was handled by the caller
-}
-
-// subtype checks that got can be used where want is expected.
-func (c *Component) subtype(off uint64, what string, got, want Extern) {
-	if msg := c.subtypeMsg(got, want); msg != "" {
-		fail(off, "%s: %s", what, msg)
-	}
-}
-
-func (c *Component) subtypeMsg(got, want Extern) string {
-	if got.Sort != want.Sort {
-		return fmt.Sprintf("expected %s, found %s", describe(want), describe(got))
-	}
-	switch want.Sort {
-	case binary.SortFunc:
-		return c.funcSubtype(got.Func, want.Func)
-	case binary.SortType:
-		if !sameType(c.Types, got.Type, want.Type) {
-			return fmt.Sprintf("expected type %s, found %s", c.TypeString(want.Type), c.TypeString(got.Type))
-		}
-	case binary.SortInstance:
-		for name, w := range want.Instance.Exports.All() {
-			g, ok := got.Instance.Exports.Get(name)
-			if !ok {
-				return fmt.Sprintf("missing export %q", name)
-			}
-			if msg := c.subtypeMsg(g, w); msg != "" {
-				return fmt.Sprintf("export %q: %s", name, msg)
-			}
-		}
-	case binary.SortComponent:
-		for name, w := range want.Component.Exports.All() {
-			g, ok := got.Component.Exports.Get(name)
-			if !ok {
-				return fmt.Sprintf("missing export %q", name)
-			}
-			if msg := c.subtypeMsg(g, w); msg != "" {
-				return fmt.Sprintf("export %q: %s", name, msg)
-			}
-		}
-		for name, g := range got.Component.Imports.All() {
-			w, ok := want.Component.Imports.Get(name)
-			if !ok {
-				return fmt.Sprintf("imports %q, which the expected type does not provide", name)
-			}
-			if msg := c.subtypeMsg(w, g); msg != "" {
-				return fmt.Sprintf("import %q: %s", name, msg)
-			}
-		}
-	case binary.SortCoreModule:
-		for name, w := range want.Module.Exports {
-			g, ok := got.Module.Exports[name]
-			if !ok {
-				return fmt.Sprintf("missing core export %q", name)
-			}
-			if g.Sort != w.Sort || (w.Func != nil && g.Func != nil && !sameCoreFunc(w.Func, g.Func)) {
-				return fmt.Sprintf("core export %q has the wrong type", name)
-			}
-		}
-	}
-	return ""
-}
-
-func (c *Component) funcSubtype(got, want *FuncType) string {
-	mismatch := func() string {
-		return fmt.Sprintf("expected %s, found %s", c.FuncString(want), c.FuncString(got))
-	}
-	if got.Async != want.Async || len(got.Params) != len(want.Params) {
-		return mismatch()
-	}
-	for i := range got.Params {
-		if got.Params[i].Name != want.Params[i].Name || !sameType(c.Types, got.Params[i].Type, want.Params[i].Type) {
+		y, ok := kb.(*wit.List)
+		if !ok {
 			return mismatch()
 		}
+		return cx.subVal(x.Elem, y.Elem)
+	case *wit.Option:
+		y, ok := kb.(*wit.Option)
+		if !ok {
+			return mismatch()
+		}
+		return cx.subVal(x.Type, y.Type)
+	case *wit.Map:
+		y, ok := kb.(*wit.Map)
+		if !ok {
+			return mismatch()
+		}
+		if err := cx.subVal(x.Key, y.Key); err != nil {
+			return fmt.Errorf("type mismatch in map key: %w", err)
+		}
+		if err := cx.subVal(x.Value, y.Value); err != nil {
+			return fmt.Errorf("type mismatch in map value: %w", err)
+		}
+		return nil
+	case *wit.FixedList:
+		y, ok := kb.(*wit.FixedList)
+		if !ok {
+			return mismatch()
+		}
+		if x.Len != y.Len {
+			return fmt.Errorf("expected fixed-length %d, found size %d", y.Len, x.Len)
+		}
+		return cx.subVal(x.Elem, y.Elem)
+	case *wit.Tuple:
+		y, ok := kb.(*wit.Tuple)
+		if !ok {
+			return mismatch()
+		}
+		if len(x.Types) != len(y.Types) {
+			return fmt.Errorf("expected %d types, found %d", len(y.Types), len(x.Types))
+		}
+		for i := range x.Types {
+			if err := cx.subVal(x.Types[i], y.Types[i]); err != nil {
+				return fmt.Errorf("type mismatch in tuple field %d: %w", i, err)
+			}
+		}
+		return nil
+	case *wit.Flags:
+		y, ok := kb.(*wit.Flags)
+		if !ok {
+			return mismatch()
+		}
+		if len(x.Flags) != len(y.Flags) {
+			return fmt.Errorf("mismatch in flags elements")
+		}
+		for i := range x.Flags {
+			if x.Flags[i].Name != y.Flags[i].Name {
+				return fmt.Errorf("mismatch in flags elements")
+			}
+		}
+		return nil
+	case *wit.Enum:
+		y, ok := kb.(*wit.Enum)
+		if !ok {
+			return mismatch()
+		}
+		if len(x.Cases) != len(y.Cases) {
+			return fmt.Errorf("mismatch in enum elements")
+		}
+		for i := range x.Cases {
+			if x.Cases[i].Name != y.Cases[i].Name {
+				return fmt.Errorf("mismatch in enum elements")
+			}
+		}
+		return nil
+	case *wit.Result:
+		y, ok := kb.(*wit.Result)
+		if !ok {
+			return mismatch()
+		}
+		if err := opt(x.OK, y.OK, "ok"); err != nil {
+			return err
+		}
+		return opt(x.Err, y.Err, "err")
+	case *wit.Own:
+		y, ok := kb.(*wit.Own)
+		if !ok {
+			return mismatch()
+		}
+		if x.Resource != y.Resource {
+			return fmt.Errorf("resource types are not the same")
+		}
+		return nil
+	case *wit.Borrow:
+		y, ok := kb.(*wit.Borrow)
+		if !ok {
+			return mismatch()
+		}
+		if x.Resource != y.Resource {
+			return fmt.Errorf("resource types are not the same")
+		}
+		return nil
+	case *wit.Future:
+		y, ok := kb.(*wit.Future)
+		if !ok {
+			return mismatch()
+		}
+		return opt(x.Elem, y.Elem, "future")
+	case *wit.Stream:
+		y, ok := kb.(*wit.Stream)
+		if !ok {
+			return mismatch()
+		}
+		return opt(x.Elem, y.Elem, "stream")
 	}
-	if !sameType(c.Types, got.Result, want.Result) {
-		return mismatch()
+	return mismatch()
+}
+
+// subModule compares core module types: a may import less and export more.
+func (cx *checker) subModule(a, b *ModuleType) error {
+	if a == b {
+		return nil
 	}
-	return ""
+	bImports := map[[2]string]CoreExtern{}
+	for _, im := range b.Imports {
+		bImports[[2]string{im.Module, im.Name}] = im.Type
+	}
+	for _, im := range a.Imports {
+		bt, ok := bImports[[2]string{im.Module, im.Name}]
+		if !ok {
+			return fmt.Errorf("missing expected import `%s::%s`", im.Module, im.Name)
+		}
+		if err := subCoreExtern(bt, im.Type); err != nil {
+			return fmt.Errorf("type mismatch in import `%s::%s`: %w", im.Module, im.Name, err)
+		}
+	}
+	for name, bt := range b.Exports {
+		at, ok := a.Exports[name]
+		if !ok {
+			return fmt.Errorf("missing expected export `%s`", name)
+		}
+		if err := subCoreExtern(at, bt); err != nil {
+			return fmt.Errorf("type mismatch in export `%s`: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// subComponent compares component types: a must accept the imports b is
+// given, and its exports, in terms of those, must satisfy b's.
+func (cx *checker) subComponent(a, b *ComponentType) error {
+	if a == b {
+		return nil
+	}
+	args := map[string]Extern{}
+	for name, e := range b.Imports.All() {
+		args[name] = e
+	}
+	m, err := cx.openInstance(args, a, kindImport)
+	if err != nil {
+		return err
+	}
+	m.reset()
+	clear(m.renames)
+	n := cx.checkpoint()
+	defer cx.rollback(n)
+	exports := map[string]Extern{}
+	for name, e := range a.Exports.All() {
+		exports[name] = m.extern(e)
+	}
+	_, err = cx.openInstance(exports, b, kindExport)
+	return err
+}
+
+// openInstance checks that items a satisfy the imports (or exports) of
+// component type b, and returns the substitution of b's imported (or
+// defined) resources by a's, with the types a provides for b's (for
+// instantiation: open_instance_type).
+func (cx *checker) openInstance(a map[string]Extern, b *ComponentType, kind externKind) (*remap, error) {
+	entities, resources, paths := &b.Imports, b.Imported, b.importedPaths
+	if kind == kindExport {
+		entities, resources, paths = &b.Exports, b.Defined, b.definedPaths
+	}
+	m := newRemap(cx)
+outer:
+	for i, r := range resources {
+		if i >= len(paths) || len(paths[i]) == 0 || paths[i][0] >= entities.Len() {
+			continue
+		}
+		path := paths[i]
+		name, ty := entities.At(path[0])
+		arg, ok := a[name]
+		for _, j := range path[1:] {
+			if ty.Instance == nil || j >= ty.Instance.Exports.Len() {
+				continue outer
+			}
+			var n string
+			n, ty = ty.Instance.Exports.At(j)
+			if !ok || arg.Sort != binary.SortInstance {
+				continue outer
+			}
+			arg, ok = arg.Instance.Exports.Get(n)
+		}
+		if ok && arg.Sort == binary.SortType && cx.isResource(arg.Type) {
+			m.res[r] = arg.Type.(wit.TypeID)
+		}
+	}
+	type pair struct {
+		name             string
+		actual, expected Extern
+	}
+	var todo []pair
+	for name, expected := range entities.All() {
+		actual, ok := a[name]
+		if !ok {
+			return nil, fmt.Errorf("missing %s named `%s`", kind, name)
+		}
+		todo = append(todo, pair{name, actual, expected})
+	}
+	renames := map[typeKey]Extern{}
+	for _, p := range todo {
+		n := cx.checkpoint()
+		expected := m.extern(p.expected)
+		err := cx.subExtern(p.actual, expected)
+		m.reset()
+		cx.rollback(n)
+		if err != nil {
+			return nil, fmt.Errorf("type mismatch for %s `%s`: %w", kind, p.name, err)
+		}
+		cx.renamings(p.actual, p.expected, renames)
+	}
+	m.renames = renames
+	return m, nil
+}
+
+// renamings records which of the expected types the actual items provide
+// (register_type_renamings).
+func (cx *checker) renamings(actual, expected Extern, out map[typeKey]Extern) {
+	switch {
+	case expected.Sort == binary.SortType && actual.Sort == binary.SortType:
+		out[cx.keyOf(expected)] = actual
+	case expected.Sort == binary.SortInstance && actual.Sort == binary.SortInstance:
+		for name, e := range expected.Instance.Exports.All() {
+			if a, ok := actual.Instance.Exports.Get(name); ok {
+				cx.renamings(a, e, out)
+			}
+		}
+	}
 }
 
 // TypeString spells a value type in WIT syntax for messages.
@@ -373,55 +517,4 @@ func (c *Component) FuncString(f *FuncType) string {
 		s += " -> " + c.TypeString(f.Result)
 	}
 	return s
-}
-
-// instantiate type-checks the instantiation of a component type with args
-// and returns the type of the instance.
-func (c *Component) instantiate(off uint64, ct *ComponentType, args map[string]Extern) *InstanceType {
-	m := map[wit.TypeID]wit.TypeID{}
-	imported := map[wit.TypeID]bool{}
-	for _, r := range ct.Imported {
-		imported[r] = true
-	}
-	for name, want := range ct.Imports.All() {
-		got, ok := args[name]
-		if !ok {
-			fail(off, "missing instantiation argument %q", name)
-		}
-		c.bind(want, got, imported, m)
-	}
-	for _, r := range ct.Defined {
-		m[r] = c.newResource(c.Types.Types[r].Name)
-	}
-	s := &substituter{r: c.Types, m: m, memo: map[wit.TypeID]wit.TypeID{}}
-	for name, want := range ct.Imports.All() {
-		c.subtype(off, "instantiation argument "+quote(name), args[name], s.extern(want))
-	}
-	it := &InstanceType{}
-	for name, e := range ct.Exports.All() {
-		it.Exports.Set(name, s.extern(e))
-	}
-	return it
-}
-
-// bind records which argument resources the imported resources of want
-// stand for.
-func (c *Component) bind(want, got Extern, imported map[wit.TypeID]bool, m map[wit.TypeID]wit.TypeID) {
-	switch want.Sort {
-	case binary.SortType:
-		if id, ok := want.Type.(wit.TypeID); ok && imported[id] && got.Sort == binary.SortType {
-			if gid, ok := got.Type.(wit.TypeID); ok && c.isResource(gid) {
-				m[id] = gid
-			}
-		}
-	case binary.SortInstance:
-		if got.Sort != binary.SortInstance {
-			return
-		}
-		for name, w := range want.Instance.Exports.All() {
-			if g, ok := got.Instance.Exports.Get(name); ok {
-				c.bind(w, g, imported, m)
-			}
-		}
-	}
 }

@@ -1,6 +1,7 @@
 // Package types type-checks decoded components: it builds every index
 // space of a component, gives each item its type, and checks instantiation
-// arguments, aliases, canonical ABI options and names.
+// arguments, aliases, canonical ABI options and names, following the
+// rules of the reference validator (wasmparser).
 //
 // Value types live in a wit.Resolve shared by a component and everything
 // nested in it: anonymous TypeDefs for structural types, and one
@@ -8,6 +9,10 @@
 // identity. Layout then comes from wit.ABI and printing from wit. The types of
 // functions, instances, components and core modules are the Go structs of
 // this file, which refer to those TypeIDs. See docs/runtime-plan.md.
+//
+// The checker never panics on any input (see FuzzCheck) and bounds its work
+// like wasmparser does: every type has an effective size, the sum of the
+// sizes of the types it is made of, which may not reach 1,000,000.
 package types
 
 import (
@@ -26,6 +31,8 @@ type FuncType struct {
 	Async  bool
 	Params []Param
 	Result wit.Type // nil for no result
+
+	info tsize
 }
 
 // Extern is the type of an import, export or index-space item: exactly one
@@ -37,6 +44,13 @@ type Extern struct {
 	Instance  *InstanceType
 	Component *ComponentType
 	Module    *ModuleType
+
+	// value is the type of a SortValue item (component-model values).
+	value wit.Type
+	// alias distinguishes the names a resource type is known by: exporting
+	// or importing `(type (eq r))` makes a new alias of the same resource.
+	// Names of functions must refer to an exported (or imported) alias.
+	alias uint32
 }
 
 // InstanceType is the type of a component instance: its exports.
@@ -45,6 +59,8 @@ type InstanceType struct {
 	// Abstract lists the resources this type declares with `(sub
 	// resource)`; each import or instantiation of the type gets fresh ones.
 	Abstract []wit.TypeID
+
+	info tsize
 }
 
 // ComponentType is the type of a component: its imports and exports.
@@ -57,17 +73,30 @@ type ComponentType struct {
 	// Defined are the resources the exports introduce: each instantiation
 	// makes fresh ones.
 	Defined []wit.TypeID
+
+	// importedPaths[i] locates Imported[i]: an index into Imports, then
+	// indices into the exports of nested instance types.
+	importedPaths [][]int
+	definedPaths  [][]int
+	info          tsize
 }
 
 // CoreFuncType is a core function type.
 type CoreFuncType = binary.CoreFuncType
 
 // CoreExtern is the type of a core import or export. Func is set for
-// functions; other sorts are only checked by sort here and fully by wazero
-// when the module is instantiated.
+// functions and tags (the tag's function type); tables, memories and
+// globals carry their types too, unexported.
 type CoreExtern struct {
 	Sort binary.Sort
 	Func *CoreFuncType
+
+	table  *binary.CoreTableType
+	memory *binary.CoreMemoryType
+	global *binary.CoreGlobalType
+	// exact marks a function of exactly its type (custom descriptors): one
+	// a module defines, or imports exactly.
+	exact bool
 }
 
 // CoreImport is one import of a core module type.
@@ -80,11 +109,15 @@ type CoreImport struct {
 type ModuleType struct {
 	Imports []CoreImport
 	Exports map[string]CoreExtern
+
+	info tsize
 }
 
 // CoreInstanceType is the type of a core instance: its exports.
 type CoreInstanceType struct {
 	Exports map[string]CoreExtern
+
+	info tsize
 }
 
 // ResourceInfo describes a resource type defined by a component with
