@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Builds the plugin fixtures under testdata/plugins/ from their sources in
+# this repository with the standard guest toolchains, then checks each one:
+#
+#   wasm-tools validate            the component is valid
+#   wasm-tools component wit       its world, saved beside it as
+#                                  NAME.wit.expected (the golden that
+#                                  `plugwit inspect --wit` must print)
+#   wasmtime run --invoke          when wasmtime is installed: the plugin
+#                                  prints the expected line (cool-print is
+#                                  left to trap: wasmtime has no host for it)
+#
+#   scripts/build-plugins.sh [PLUGIN...]     PLUGIN: js qjs c go py (default: all)
+#
+# Toolchains come from scripts/toolchains.sh (run it first; it is
+# idempotent). A plugin whose toolchain is missing is skipped with a
+# message, and the script fails at the end.
+#
+# Which built components are committed (see testdata/plugins/README.md): the
+# small ones, qjs, c and go. js (componentize-js, ~12 MB) and py
+# (componentize-py, ~18 MB) are gitignored; the tests skip them when absent.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$PWD
+tools=$root/.tools
+node_modules=$tools/node/node_modules
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+adapter=$node_modules/@bytecodealliance/jco/lib/wasi_snapshot_preview1.reactor.wasm
+greeter=testdata/plugins/greeter
+wit=$greeter/wit
+
+log() { echo "build-plugins: $*" >&2; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+missing=()
+need() { # tool-path-or-command what
+	if [ -e "$1" ] || command -v "$1" >/dev/null 2>&1; then
+		return 0
+	fi
+	log "skipping $2: $1 not found (run scripts/toolchains.sh)"
+	missing+=("$2")
+	return 1
+}
+
+# check OUT: validate, save the world, try the scenario in wasmtime.
+check() {
+	local out=$1
+	wasm-tools validate "$out"
+	wasm-tools component wit "$out" >"${out%.wasm}.wit.expected"
+	log "built $out ($(stat -c %s "$out") bytes)"
+	if command -v wasmtime >/dev/null 2>&1; then
+		local got
+		got=$(wasmtime run -W component-model-async=y --trap-unknown-imports \
+			--invoke 'greet({content: "hello world from wasm!", name: "alez"})' "$out" 2>&1 || true)
+		if grep -q '^Oh! hello world from wasm!, my name is alez$' <<<"$got"; then
+			log "  wasmtime: prints the greeting, then traps in cool-print as expected"
+		else
+			log "  wasmtime: unexpected output:"
+			sed 's/^/    /' <<<"$got" >&2
+			missing+=("$out (wasmtime)")
+		fi
+	fi
+}
+
+# adapt CORE OUT: a component from an embedded wasip1 reactor.
+adapt() {
+	wasm-tools component new "$1" --adapt "wasi_snapshot_preview1=$adapter" -o "$2"
+}
+
+build_js() { # componentize-js (SpiderMonkey): large, not committed
+	need "$node_modules/@bytecodealliance/componentize-js/src/cli.js" js || return 0
+	local out=$greeter/js/greeter-js.wasm
+	node "$node_modules/@bytecodealliance/componentize-js/src/cli.js" "$greeter/js/greeter.js" \
+		--wit "$wit" --world-name api -d random clocks http fetch-event -o "$out"
+	check "$out"
+}
+
+build_qjs() { # componentize-qjs (QuickJS), synchronous ABI, size-optimised runtime
+	need "$node_modules/componentize-qjs/cli.mjs" qjs || return 0
+	local w=$tmp/qjs-wit
+	mkdir -p "$w/deps/alez-api"
+	cp "$greeter/qjs/world.wit" "$w/"
+	cp "$wit/greeter.wit" "$w/deps/alez-api/"
+	cp -r testdata/plugins/wit-deps/. "$w/deps/"
+	local out=$greeter/qjs/greeter-qjs.wasm
+	node "$node_modules/componentize-qjs/cli.mjs" --wit "$w" --world api-qjs \
+		--js "$greeter/qjs/greeter.js" --sync --opt-size -o "$out" >&2
+	check "$out"
+}
+
+build_c() { # wit-bindgen C bindings + clang wasm32-wasi reactor + preview1 adapter
+	need wit-bindgen c || return 0
+	need clang c || return 0
+	need "$adapter" c || return 0
+	local b=$tmp/c
+	wit-bindgen c "$wit" --world api --out-dir "$b" >&2
+	# Debian's clang 14 has no wasm32-wasip2 target: build a preview1
+	# reactor and adapt it. --strip-debug drops wasi-libc's DWARF, the
+	# name section stays.
+	clang --target=wasm32-wasi -mexec-model=reactor -O2 -Wl,--strip-debug \
+		-I"$b" -o "$b/core.wasm" "$greeter/c/greeter.c" "$b/api.c" "$b/api_component_type.o"
+	local out=$greeter/c/greeter-c.wasm
+	adapt "$b/core.wasm" "$out"
+	check "$out"
+}
+
+build_go() { # standard Go wasip1 reactor, core ABI by hand, embedded WIT + adapter
+	need go go || return 0
+	need "$adapter" go || return 0
+	local b=$tmp/go
+	mkdir -p "$b"
+	(cd "$greeter/go" && GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared \
+		-trimpath -buildvcs=false -o "$b/core.wasm" .)
+	wasm-tools component embed "$wit" --world api "$b/core.wasm" -o "$b/embedded.wasm"
+	local out=$greeter/go/greeter-go.wasm
+	adapt "$b/embedded.wasm" "$out"
+	check "$out"
+}
+
+build_py() { # componentize-py: bundles CPython, large, not committed
+	need "$tools/venv/bin/componentize-py" py || return 0
+	local out=$root/$greeter/py/greeter-py.wasm
+	(cd "$greeter/py" && PYTHONDONTWRITEBYTECODE=1 "$tools/venv/bin/componentize-py" \
+		-d ../wit -w api componentize app -o "$out" >&2)
+	check "$greeter/py/greeter-py.wasm"
+}
+
+need wasm-tools wasm-tools || exit 1
+plugins=("$@")
+[ ${#plugins[@]} -gt 0 ] || plugins=(js qjs c go py)
+for p in "${plugins[@]}"; do
+	case $p in
+	js | qjs | c | go | py) "build_$p" ;;
+	*) echo "usage: $0 [js|qjs|c|go|py]..." >&2; exit 2 ;;
+	esac
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	log "not built or not confirmed: ${missing[*]}"
+	exit 1
+fi
