@@ -259,7 +259,7 @@ func (m *remap) id(id wit.TypeID) wit.TypeID {
 // freeVars adds the resources an item's type refers to but does not
 // define to set.
 func (cx *checker) freeVars(e Extern, set map[wit.TypeID]bool) {
-	(&freeWalker{cx: cx}).extern(e, set)
+	(&freeWalker{cx: cx, memo: map[any][]wit.TypeID{}}).extern(e, set)
 }
 
 // freeVarsType is freeVars for the content of a type item.
@@ -267,9 +267,30 @@ func (cx *checker) freeVarsType(e Extern, set map[wit.TypeID]bool) {
 	cx.freeVars(e, set)
 }
 
-// freeWalker walks types without a memo, like wasmparser: the work is
-// bounded by the effective size of the types walked.
-type freeWalker struct{ cx *checker }
+// freeWalker walks types. Value types are walked without a memo, like
+// wasmparser (the work is bounded by their effective size); instance and
+// component types, which nest deeply, are walked once per walk.
+type freeWalker struct {
+	cx   *checker
+	memo map[any][]wit.TypeID
+}
+
+// closed adds the free resources of an instance or component type to set,
+// computing them once.
+func (w *freeWalker) closed(key any, set map[wit.TypeID]bool, compute func(inner map[wit.TypeID]bool)) {
+	free, ok := w.memo[key]
+	if !ok {
+		inner := map[wit.TypeID]bool{}
+		compute(inner)
+		for r := range inner {
+			free = append(free, r)
+		}
+		w.memo[key] = free
+	}
+	for _, r := range free {
+		set[r] = true
+	}
+}
 
 func (w *freeWalker) extern(e Extern, set map[wit.TypeID]bool) {
 	switch {
@@ -280,33 +301,31 @@ func (w *freeWalker) extern(e Extern, set map[wit.TypeID]bool) {
 		w.ty(e.Func.Result, set)
 	case e.Instance != nil:
 		// The resources an instance type declares are bound by it.
-		inner := map[wit.TypeID]bool{}
-		for _, x := range e.Instance.Exports.All() {
-			w.extern(x, inner)
-		}
-		for _, a := range e.Instance.Abstract {
-			delete(inner, a)
-		}
-		for r := range inner {
-			set[r] = true
-		}
+		it := e.Instance
+		w.closed(it, set, func(inner map[wit.TypeID]bool) {
+			for _, x := range it.Exports.All() {
+				w.extern(x, inner)
+			}
+			for _, a := range it.Abstract {
+				delete(inner, a)
+			}
+		})
 	case e.Component != nil:
-		inner := map[wit.TypeID]bool{}
-		for _, x := range e.Component.Imports.All() {
-			w.extern(x, inner)
-		}
-		for _, x := range e.Component.Exports.All() {
-			w.extern(x, inner)
-		}
-		for _, a := range e.Component.Imported {
-			delete(inner, a)
-		}
-		for _, a := range e.Component.Defined {
-			delete(inner, a)
-		}
-		for r := range inner {
-			set[r] = true
-		}
+		ct := e.Component
+		w.closed(ct, set, func(inner map[wit.TypeID]bool) {
+			for _, x := range ct.Imports.All() {
+				w.extern(x, inner)
+			}
+			for _, x := range ct.Exports.All() {
+				w.extern(x, inner)
+			}
+			for _, a := range ct.Imported {
+				delete(inner, a)
+			}
+			for _, a := range ct.Defined {
+				delete(inner, a)
+			}
+		})
 	case e.Module != nil:
 	case e.Sort == binary.SortValue:
 		w.ty(e.value, set)

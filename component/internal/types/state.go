@@ -75,6 +75,10 @@ type state struct {
 	// at the top level, to check `[method]r.m` and friends.
 	topExported, topImported nameContext
 
+	// namedInstances are the instance types registerNamed has done, per
+	// externKind.
+	namedInstances [2]map[*InstanceType]bool
+
 	info           tsize
 	outerAliasSize uint32
 	contextType    *binary.CoreValType
@@ -109,7 +113,8 @@ func newState(cx *checker, kind stateKind, parent *state) *state {
 		importNames: map[string]string{}, exportNames: map[string]string{},
 		definedSet: map[wit.TypeID]bool{}, definedRep: map[wit.TypeID]bool{},
 		exportedTypes: map[typeKey]bool{}, importedTypes: map[typeKey]bool{},
-		info: newSize()}
+		namedInstances: [2]map[*InstanceType]bool{{}, {}},
+		info:           newSize()}
 }
 
 // checkMax fails when adding n items to an index space of length have
@@ -462,11 +467,18 @@ func (s *state) registerNamed(e *Extern, referenced Extern, top bool, kind exter
 		s.exportedTypes[k] = true
 		return true
 	case binary.SortInstance:
+		// An instance type registers the same names each time: once is
+		// enough (and keeps nested instances linear).
+		done := s.namedInstances[kind]
+		if done[e.Instance] {
+			return true
+		}
 		for _, x := range e.Instance.Exports.All() {
 			if !s.registerNamed(&x, x, false, kind, "") {
 				return false
 			}
 		}
+		done[e.Instance] = true
 		return true
 	case binary.SortFunc:
 		return s.cx.funcNamed(e.Func, set)
