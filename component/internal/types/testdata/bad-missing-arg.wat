@@ -1,0 +1,6 @@
+;; build-fixtures: no-validate
+;; error: missing import named `f`
+(component
+  (component $C (import "f" (func)))
+  (instance (instantiate $C))
+)
