@@ -48,7 +48,7 @@ type Component struct {
 	CoreModules   []*ModuleType
 	CoreInstances []*CoreInstanceType
 	Funcs         []*FuncType
-	TypeSpace     []Extern // SortType entries: value types, resources, and func/instance/component types
+	TypeSpace     []Extern // all SortType: value types and resources (Type), func, instance and component types
 	Components    []*ComponentType
 	Nested        []*Component // per component index: its definition, nil when imported
 	Instances     []*InstanceType

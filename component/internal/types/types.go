@@ -13,6 +13,11 @@
 // The checker never panics on any input (see FuzzCheck) and bounds its work
 // like wasmparser does: every type has an effective size, the sum of the
 // sizes of the types it is made of, which may not reach 1,000,000.
+//
+// scripts/component-conformance.sh runs it over wasm-tools' component model
+// tests (TestConformance); testdata/conformance-known.txt lists the few
+// verdicts that differ and why. Function bodies of core modules are left to
+// wazero, which validates them when the runtime compiles the module.
 package types
 
 import (
@@ -35,8 +40,11 @@ type FuncType struct {
 	info tsize
 }
 
-// Extern is the type of an import, export or index-space item: exactly one
-// field is set, per Sort.
+// Extern is the type of an import, export or index-space item. Sort is the
+// item's sort and one field is set: Func for a function, Instance,
+// Component, Module; for a type (SortType), the type itself: Type for a
+// value type or a resource (its TypeID), or Func, Instance or Component
+// for a function, instance or component type.
 type Extern struct {
 	Sort      binary.Sort
 	Func      *FuncType
