@@ -66,8 +66,9 @@ type canonCx struct {
 	enc     types.StringEncoding
 	inst    *instance
 	// sub is the borrow scope of a lowered call (the spec's Subtask): the
-	// handles lent by lift_borrow. Nil where no borrow is lifted.
-	sub *subtask
+	// handles lent by lift_borrow, when lending is set.
+	sub     subtask
+	lending bool
 }
 
 // describe names a variant-like type in trap messages: "option",
@@ -1096,10 +1097,9 @@ func (cx *canonCx) checkTuplePtr(what string, ptr uint32, l wit.Layout) {
 // for borrow arguments are returned when the callee returns.
 func (inst *instance) callLowered(ctx context.Context, d *types.LowerDef, callee *funcVal, mem api.Memory, realloc api.Function, stack []uint64) {
 	c := inst.comp.c
-	sub := subtask{}
-	cx := &canonCx{ctx: ctx, r: c.types, abi: c.abi, mem: mem, realloc: realloc, enc: d.Options.Encoding, inst: inst, sub: &sub}
+	cx := &canonCx{ctx: ctx, r: c.types, abi: c.abi, mem: mem, realloc: realloc, enc: d.Options.Encoding, inst: inst, lending: true}
 	defer func() {
-		sub.deliverResolve(inst)
+		cx.sub.deliverResolve(inst)
 		if r := recover(); r != nil {
 			panic(importTrap(callee.name, r))
 		}

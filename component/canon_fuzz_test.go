@@ -204,7 +204,7 @@ func (z *liftFuzzer) lift(t *testing.T, in []byte) {
 
 	r, abi := u.c.types, u.c.abi
 	lay := abi.Layout(ty)
-	cx := &canonCx{ctx: context.Background(), r: r, abi: abi, mem: z.data, enc: enc, inst: u.inst, sub: &subtask{}}
+	cx := &canonCx{ctx: context.Background(), r: r, abi: abi, mem: z.data, enc: enc, inst: u.inst, lending: true}
 
 	// From memory, at an aligned pointer (callers check alignment first).
 	ptr &^= lay.Align - 1

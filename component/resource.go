@@ -219,7 +219,7 @@ func (cx *canonCx) liftBorrow(id wit.TypeID, i uint32) Value {
 		trap("handle %d is a %s, expected a %s", i, h.rt.name, rt.name)
 	}
 	r := Resource{Type: rt, Rep: h.rep}
-	if cx.sub != nil {
+	if cx.lending {
 		h.lends++
 		cx.sub.lenders = append(cx.sub.lenders, i)
 		if rt.owner != nil {
