@@ -13,6 +13,7 @@
 //	export "init-plugin"          func()
 //	export "greet"                func(content_ptr, content_len, name_ptr, name_len i32)
 //	export "cabi_export_realloc"  func(old_ptr, old_size, align, new_size i32) i32
+//	export "cabi_realloc_adapter" func(old_ptr, old_size, align, new_size i32) i32 (added by the build)
 //	export "memory"
 //
 // # Guest allocation
@@ -25,14 +26,31 @@
 // stay valid while pinned).
 //
 // The realloc is exported as cabi_export_realloc, not cabi_realloc, on
-// purpose. wit-component uses cabi_export_realloc only for lifting exports,
-// which the host does between calls, when no Go code is running. A
-// cabi_realloc would also be handed to the preview1 adapter, which calls
-// it to allocate its state on its first WASI call: that is during
-// _initialize, from inside Go's first wasmimport, before the Go runtime is
-// initialised, and re-entering Go there is what crashed with
-// badsystemstack (DESIGN.md). Without a cabi_realloc, wit-component gives
-// the adapter an allocator of its own built on memory.grow.
+// purpose: wit-component uses it only for lifting exports, which the host
+// does between calls, when no Go code is running.
+//
+// # The adapter's memory
+//
+// The WASI preview1 adapter that turns the module's wasi_snapshot_preview1
+// imports into WASI 0.2 needs two pages of its own (its state and its
+// stack), which it allocates on its first WASI call: during _initialize,
+// from inside the Go runtime's first wasmimport (random_get), before the Go
+// runtime is initialised. Neither usual source of memory works there:
+//
+//   - a Go cabi_realloc (or cabi_realloc_adapter) would re-enter Go before
+//     the runtime is up ("runtime: wasmexport function called before
+//     runtime initialization", then badsystemstack: DESIGN.md);
+//   - without one, wit-component gives the adapter a memory.grow allocator,
+//     but Go's sbrk ignores what memory.grow returns and assumes nobody
+//     else grows memory (runtime/mem_wasm.go), so its heap later overlays
+//     the adapter's pages: the adapter's state is overwritten and fd_write
+//     fails its canary assertion.
+//
+// So the adapter gets [adapterArena], static memory that Go's heap never
+// touches, through cabi_realloc_adapter, a 30-instruction bump allocator
+// that scripts/build-plugins.sh adds to the built module (it is not Go: it
+// must run before the Go runtime does). The build finds the arena by the
+// signature it starts with.
 //
 // # The GC stall
 //
@@ -48,6 +66,19 @@ import (
 	"runtime"
 	"unsafe"
 )
+
+// adapterArena is the adapter's memory (see the package comment): three
+// pages and its signature, `plugwit:adapter-arena:<size>;`, which is all
+// that is initialised (the rest costs the binary nothing).
+var adapterArena = [3<<16 + 64]byte{
+	'p', 'l', 'u', 'g', 'w', 'i', 't', ':', 'a', 'd', 'a', 'p', 't', 'e', 'r', '-', 'a', 'r', 'e', 'n', 'a', ':',
+	'1', '9', '6', '6', '7', '2', ';',
+}
+
+// arenaKeep keeps the linker from dropping adapterArena.
+var arenaKeep *[3<<16 + 64]byte
+
+func init() { arenaKeep = &adapterArena }
 
 //go:wasmimport $root cool-print
 func coolPrint()
