@@ -114,6 +114,8 @@ func echoCases() []echoCase {
 		{fn: "fixed4", in: List{U32(1), U32(2), U32(3), U32(math.MaxUint32)}, reply: List{U32(0), U32(0), U32(0), U32(0)}},
 		{fn: "fixed-nested", in: List{bytesValue([]byte{1, 2, 3}), bytesValue([]byte{4, 5, 6})},
 			reply: List{bytesValue([]byte{255, 0, 255}), bytesValue([]byte{0, 0, 1})}},
+		{fn: "map-string-u32", in: List{Tuple{String("a"), U32(1)}, Tuple{String("é"), U32(math.MaxUint32)}}, reply: List{}},
+		{fn: "map-u8-u64", in: List{Tuple{U8(1), U64(math.MaxUint64)}, Tuple{U8(255), U64(0)}}, reply: List{Tuple{U8(7), U64(8)}}},
 		{fn: "padded", in: padded(0xff, math.MaxUint64, 0xffff, 0xffffffff, 0xfe), reply: padded(1, 2, 3, 4, 5)},
 		{fn: "tuple", in: Tuple{U8(7), String("tuple"), F64(-1.5)}, reply: Tuple{U8(0), String(""), negZero64}},
 		{fn: "enum-tuple", in: Tuple{Enum("e299"), Enum("green"), Char('😀'), Bool(true)},
@@ -495,4 +497,31 @@ func TestCanonStringTranscoding(t *testing.T) {
 	// in memory: (ptr, tagged length)
 	f.poke(freeArea+64, cat(le32(freeArea), le32(2)))
 	wantValue(t, "load latin1", f.mustCall("load-string-l1", U32(freeArea+64)), String("hé"))
+}
+
+// TestCanonMap checks map<K, V>, laid out as list<tuple<K, V>>: entries of
+// map<u8, u64> are 16 bytes, the value at offset 8.
+func TestCanonMap(t *testing.T) {
+	f := newValues(t)
+	f.poke(freeArea, cat([]byte{3}, pad(7), le64(0x0102030405060708), []byte{4}, pad(7), le64(9)))
+	want := List{Tuple{U8(3), U64(0x0102030405060708)}, Tuple{U8(4), U64(9)}}
+	wantValue(t, "raw-map-u8-u64", f.mustCall("raw-map-u8-u64", U32(freeArea), U32(2)), want)
+	wantValue(t, "host-echo-map-u8-u64 argument", f.got["host-echo-map-u8-u64"][0], want)
+	f.poke(freeArea+64, cat(le32(freeArea), le32(2)))
+	wantValue(t, "load-map-u8-u64", f.mustCall("load-map-u8-u64", U32(freeArea+64)), want)
+	// what store writes: the import's result
+	f.reply["host-echo-map-u8-u64"] = List{Tuple{U8(5), U64(6)}}
+	got := f.mustCall("raw-map-u8-u64", U32(freeArea), U32(0))
+	wantValue(t, "reply", got, List{Tuple{U8(5), U64(6)}})
+	ret := f.peek(retArea, 8)
+	ptr, n := uint32(ret[0])|uint32(ret[1])<<8|uint32(ret[2])<<16|uint32(ret[3])<<24, ret[4]
+	if n != 1 || ptr%8 != 0 {
+		t.Fatalf("stored map at %#x, %d entries", ptr, n)
+	}
+	if mem := f.peek(ptr, 16); mem[0] != 5 || !bytes.Equal(mem[8:], le64(6)) {
+		t.Errorf("stored map entry % x", mem)
+	}
+	f.trapCall("raw-map-u8-u64", []string{"import host-echo-map-u8-u64", "misaligned"}, U32(freeArea+4), U32(1))
+	f.trapCall("raw-map-u8-u64", []string{"import host-echo-map-u8-u64", "too long"}, U32(freeArea), U32(1<<24))
+	f.trapCall("raw-map-u8-u64", []string{"import host-echo-map-u8-u64", "out of bounds"}, U32(0xfffffff0), U32(1))
 }

@@ -97,6 +97,8 @@
   (type $list-point (list $point))
   (type $fixed4 (list u32 4))
   (type $fixed-nested (list (list u8 3) 2))
+  (type $map-string-u32 (map string u32))
+  (type $map-u8-u64 (map u8 u64))
 
   (import "host-echo-bool" (func $h-bool (param "x" bool) (result bool)))
   (import "host-echo-s8" (func $h-s8 (param "x" s8) (result s8)))
@@ -138,6 +140,8 @@
   (import "host-echo-result-u32" (func $h-result-u32 (param "x" $result-u32) (result $result-u32)))
   (import "host-echo-result-err-string" (func $h-result-err-string (param "x" $result-err-string) (result $result-err-string)))
   (import "host-echo-result-string-u64" (func $h-result-string-u64 (param "x" $result-string-u64) (result $result-string-u64)))
+  (import "host-echo-map-string-u32" (func $h-map-string-u32 (param "x" $map-string-u32) (result $map-string-u32)))
+  (import "host-echo-map-u8-u64" (func $h-map-u8-u64 (param "x" $map-u8-u64) (result $map-u8-u64)))
   ;; 17 parameters flattening to 19 core values: passed through memory.
   (import "host-many" (func $h-many
     (param "a" u8) (param "b" s8) (param "c" u16) (param "d" s16) (param "e" u32) (param "f" s32)
@@ -221,6 +225,8 @@
   (core func $l-result-u32 (canon lower (func $h-result-u32) (memory $mem)))
   (core func $l-result-err-string (canon lower (func $h-result-err-string) (memory $mem) (realloc $realloc)))
   (core func $l-result-string-u64 (canon lower (func $h-result-string-u64) (memory $mem) (realloc $realloc)))
+  (core func $l-map-string-u32 (canon lower (func $h-map-string-u32) (memory $mem) (realloc $realloc)))
+  (core func $l-map-u8-u64 (canon lower (func $h-map-u8-u64) (memory $mem) (realloc $realloc)))
   (core func $l-many (canon lower (func $h-many) (memory $mem) (realloc $realloc)))
   (core func $l-flat16 (canon lower (func $h-flat16)))
 
@@ -269,6 +275,8 @@
     (import "host" "result-u32" (func $result-u32 (param i32 i32 i32)))
     (import "host" "result-err-string" (func $result-err-string (param i32 i32 i32 i32)))
     (import "host" "result-string-u64" (func $result-string-u64 (param i32 i64 i32 i32)))
+    (import "host" "map-string-u32" (func $map-string-u32 (param i32 i32 i32)))
+    (import "host" "map-u8-u64" (func $map-u8-u64 (param i32 i32 i32)))
     (import "host" "many" (func $many (param i32 i32)))
     (import "host" "flat16" (func $flat16 (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i64) (result i64)))
 
@@ -347,6 +355,10 @@
       (call $result-err-string (local.get 0) (local.get 1) (local.get 2) (i32.const 1024)) (i32.const 1024))
     (func (export "echo-result-string-u64") (param i32 i64 i32) (result i32)
       (call $result-string-u64 (local.get 0) (local.get 1) (local.get 2) (i32.const 1024)) (i32.const 1024))
+    (func (export "echo-map-string-u32") (param i32 i32) (result i32)
+      (call $map-string-u32 (local.get 0) (local.get 1) (i32.const 1024)) (i32.const 1024))
+    (func (export "echo-map-u8-u64") (param i32 i32) (result i32)
+      (call $map-u8-u64 (local.get 0) (local.get 1) (i32.const 1024)) (i32.const 1024))
     ;; spilled parameters: pass the pointer to the parameter tuple through
     (func (export "echo-many") (param i32) (result i32)
       (call $many (local.get 0) (i32.const 1024)) (i32.const 1024))
@@ -400,6 +412,7 @@
       (export "opt-opt" (func $l-opt-opt)) (export "opt-string" (func $l-opt-string))
       (export "result-u32" (func $l-result-u32)) (export "result-err-string" (func $l-result-err-string))
       (export "result-string-u64" (func $l-result-string-u64))
+      (export "map-string-u32" (func $l-map-string-u32)) (export "map-u8-u64" (func $l-map-u8-u64))
       (export "many" (func $l-many)) (export "flat16" (func $l-flat16))))))
 
   ;; echo-T
@@ -473,6 +486,10 @@
     (canon lift (core func $main "echo-result-err-string") (memory $mem) (realloc $realloc)))
   (func (export "echo-result-string-u64") (param "x" $result-string-u64) (result $result-string-u64)
     (canon lift (core func $main "echo-result-string-u64") (memory $mem) (realloc $realloc)))
+  (func (export "echo-map-string-u32") (param "x" $map-string-u32) (result $map-string-u32)
+    (canon lift (core func $main "echo-map-string-u32") (memory $mem) (realloc $realloc)))
+  (func (export "echo-map-u8-u64") (param "x" $map-u8-u64) (result $map-u8-u64)
+    (canon lift (core func $main "echo-map-u8-u64") (memory $mem) (realloc $realloc)))
   (func (export "echo-many")
     (param "a" u8) (param "b" s8) (param "c" u16) (param "d" s16) (param "e" u32) (param "f" s32)
     (param "g" u64) (param "h" s64) (param "i" f32) (param "j" f64) (param "k" char) (param "l" bool)
@@ -521,6 +538,8 @@
     (canon lift (core func $main "echo-opt-opt") (memory $mem)))
   (func (export "raw-result-string-u64") (param "d" u32) (param "p" u64) (param "q" u32) (result $result-string-u64)
     (canon lift (core func $main "echo-result-string-u64") (memory $mem)))
+  (func (export "raw-map-u8-u64") (param "ptr" u32) (param "len" u32) (result $map-u8-u64)
+    (canon lift (core func $main "echo-map-u8-u64") (memory $mem)))
   (func (export "raw-many") (param "ptr" u32) (result string)
     (canon lift (core func $main "echo-many") (memory $mem)))
   (func (export "string-retptr") (param "ptr" u32) (param "len" u32) (param "ret" u32)
@@ -557,6 +576,7 @@
   (func (export "load-list-point") (param "p" u32) (result $list-point) (canon lift (core func $main "id-i32") (memory $mem)))
   (func (export "load-fixed4") (param "p" u32) (result $fixed4) (canon lift (core func $main "id-i32") (memory $mem)))
   (func (export "load-fixed-nested") (param "p" u32) (result $fixed-nested) (canon lift (core func $main "id-i32") (memory $mem)))
+  (func (export "load-map-u8-u64") (param "p" u32) (result $map-u8-u64) (canon lift (core func $main "id-i32") (memory $mem)))
   (func (export "load-padded") (param "p" u32) (result $padded) (canon lift (core func $main "id-i32") (memory $mem)))
   (func (export "load-tuple") (param "p" u32) (result $tuple) (canon lift (core func $main "id-i32") (memory $mem)))
   (func (export "load-enum-tuple") (param "p" u32) (result $enum-tuple) (canon lift (core func $main "id-i32") (memory $mem)))
