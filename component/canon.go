@@ -265,6 +265,8 @@ func (cx *canonCx) liftFlat(t wit.Type, it *flatIter) Value {
 		return cx.liftBorrow(k.Resource, uint32(it.next()))
 	case *wit.Resource:
 		return cx.liftOwn(id, uint32(it.next()))
+	case *wit.Alias: // of a primitive type
+		return cx.liftFlat(k.Type, it)
 	}
 	trap("not supported yet: lifting %s", cx.r.TypeString(t))
 	return nil
@@ -443,6 +445,8 @@ func (cx *canonCx) load(t wit.Type, ptr uint32) Value {
 		return cx.liftBorrow(k.Resource, uint32(cx.loadInt(ptr, 4)))
 	case *wit.Resource:
 		return cx.liftOwn(id, uint32(cx.loadInt(ptr, 4)))
+	case *wit.Alias: // of a primitive type
+		return cx.load(k.Type, ptr)
 	}
 	trap("not supported yet: loading %s", cx.r.TypeString(t))
 	return nil
@@ -640,6 +644,8 @@ func (cx *canonCx) lowerFlat(v Value, t wit.Type, out []uint64) []uint64 {
 		return append(out, uint64(cx.lowerBorrow(k.Resource, v)))
 	case *wit.Resource:
 		return append(out, uint64(cx.lowerOwn(id, v)))
+	case *wit.Alias: // of a primitive type
+		return cx.lowerFlat(v, k.Type, out)
 	}
 	badValue("not supported yet: lowering %s", cx.r.TypeString(t))
 	return nil
@@ -902,6 +908,8 @@ func (cx *canonCx) store(v Value, t wit.Type, ptr uint32) {
 		cx.storeInt(ptr, 4, uint64(cx.lowerBorrow(k.Resource, v)))
 	case *wit.Resource:
 		cx.storeInt(ptr, 4, uint64(cx.lowerOwn(id, v)))
+	case *wit.Alias: // of a primitive type
+		cx.store(v, k.Type, ptr)
 	default:
 		badValue("not supported yet: storing %s", cx.r.TypeString(t))
 	}
