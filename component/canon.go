@@ -1022,7 +1022,8 @@ func (f *funcVal) callLifted(ctx context.Context, name string, caller *instance,
 	}
 	inst.enterFrom(caller)
 	defer inst.leaveTo(caller)
-	inst.beginTask()
+	task := inst.beginTask()
+	returned := false
 	err = catch(comp, name, func() {
 		cx := f.cx(ctx)
 		// lower_flat_values(MAX_FLAT_PARAMS)
@@ -1055,7 +1056,8 @@ func (f *funcVal) callLifted(ctx context.Context, name string, caller *instance,
 			}
 		}
 		// Task.return_: the borrows must have been dropped.
-		if err := inst.endCall(); err != nil {
+		returned = true
+		if err := inst.endTask(task); err != nil {
 			trap("%v", err)
 		}
 		if f.postReturn != nil {
@@ -1069,7 +1071,9 @@ func (f *funcVal) callLifted(ctx context.Context, name string, caller *instance,
 	})
 	if err != nil {
 		inst.noLeave = false
-		inst.endCall() // drop what the failed call left behind
+		if !returned {
+			inst.endTask(task) // drop what the failed call left behind
+		}
 		return nil, err
 	}
 	return result, nil

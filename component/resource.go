@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/plugwit/plugwit/wit"
 )
@@ -283,29 +284,48 @@ func (cx *canonCx) lowerBorrow(id wit.TypeID, v Value) uint32 {
 	return i
 }
 
-// beginTask starts the borrow scope of a call into the instance (the spec's
-// Task).
-func (inst *instance) beginTask() {
-	inst.task++
-	inst.borrowed = inst.borrowed[:0]
+// taskMark is what beginTask saves of the enclosing call's borrow scope:
+// a call can enter an instance that is already running one (a parent
+// component reentered from its child, "donut wrapping").
+type taskMark struct {
+	task     uint64
+	borrowed int
 }
 
-// endCall ends the borrow scope of the current call: it reports the
-// borrowed handles the guest has not dropped (Task.return_ traps on them)
-// and removes them.
-func (inst *instance) endCall() error {
+// tasks numbers borrow scopes.
+var tasks atomic.Uint64
+
+// beginTask starts the borrow scope of a call into the instance (the spec's
+// Task).
+func (inst *instance) beginTask() taskMark {
+	m := taskMark{task: inst.task, borrowed: len(inst.borrowed)}
+	inst.task = tasks.Add(1)
+	return m
+}
+
+// endTask ends the borrow scope begun by beginTask: it reports the borrowed
+// handles the guest has not dropped (Task.return_ traps on them), removes
+// them, and goes back to the enclosing scope.
+func (inst *instance) endTask(m taskMark) error {
 	left := 0
-	for _, i := range inst.borrowed {
+	for _, i := range inst.borrowed[m.borrowed:] {
 		if h := &inst.handles.entries[i]; h.live && !h.own && h.scope == inst.task {
 			left++
 			inst.handles.remove(i)
 		}
 	}
-	inst.borrowed = inst.borrowed[:0]
+	inst.borrowed = inst.borrowed[:m.borrowed]
+	inst.task = m.task
 	if left > 0 {
 		return fmt.Errorf("%d borrowed handle(s) not dropped before the call returned", left)
 	}
 	return nil
+}
+
+// endCall ends the borrow scope of the current call; for calls that do not
+// begin one (the typed call path), it cleans up whatever is left.
+func (inst *instance) endCall() error {
+	return inst.endTask(taskMark{task: inst.task})
 }
 
 // resourceNew is canon resource.new.
