@@ -17,7 +17,7 @@
 # message, and the script fails at the end.
 #
 # Which built components are committed (see testdata/plugins/README.md): the
-# small ones, qjs, c and go. js (componentize-js, ~12 MB) and py
+# small ones, qjs (both runtimes), c and go. js (componentize-js, ~12 MB) and py
 # (componentize-py, ~18 MB) are gitignored; the tests skip them when absent.
 set -euo pipefail
 
@@ -89,6 +89,12 @@ build_qjs() { # componentize-qjs (QuickJS), synchronous ABI, size-optimised runt
 	local out=$greeter/qjs/greeter-qjs.wasm
 	node "$node_modules/componentize-qjs/cli.mjs" --wit "$w" --world api-qjs \
 		--js "$greeter/qjs/greeter.js" --sync --opt-size -o "$out" >&2
+	check "$out"
+	# The default runtime: the same plugin on the component-model async ABI
+	# (task.return, waitable sets, ...), for the runtime's async support.
+	out=$greeter/qjs/greeter-qjs-async.wasm
+	node "$node_modules/componentize-qjs/cli.mjs" --wit "$w" --world api-qjs \
+		--js "$greeter/qjs/greeter.js" -o "$out" >&2
 	check "$out"
 }
 
