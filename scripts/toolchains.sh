@@ -8,7 +8,7 @@
 # What goes where:
 #   apt      clang lld wasi-libc libclang-rt-dev-wasm32      (system, needs root)
 #   cargo    wasm-tools, wit-bindgen-cli                     ($CARGO_HOME/bin)
-#   wasmtime wasmtime-cli (optional, a long native build)    ($CARGO_HOME/bin)
+#   wasmtime wasmtime-cli (optional, a build of ~15 minutes)  ($CARGO_HOME/bin)
 #   npm      jco, componentize-js (+ preview2-shim 0.25.0 beside it),
 #            componentize-qjs                                (.tools/node/node_modules)
 #   py       componentize-py                                 (.tools/venv)
@@ -28,6 +28,9 @@ COMPONENTIZE_JS_VERSION=0.23.0
 PREVIEW2_SHIM_VERSION=0.25.0 # componentize-js 0.23 needs this one beside it
 COMPONENTIZE_QJS_VERSION=0.4.5
 COMPONENTIZE_PY_VERSION=0.25.1
+WASM_TOOLS_VERSION=1.263.0 # the .wit.expected goldens are its output
+WIT_BINDGEN_VERSION=0.63.0
+WASMTIME_VERSION=48.0.8 # the newest that builds with rustc 1.95
 
 cargo_bin=${CARGO_HOME:-$HOME/.cargo}/bin
 export PATH="$cargo_bin:$PATH"
@@ -50,22 +53,22 @@ install_apt() {
 	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}"
 }
 
-cargo_install() { # binary crate
+cargo_install() { # binary crate version
 	if command -v "$1" >/dev/null 2>&1; then
 		log "cargo: $1 present ($("$1" --version 2>/dev/null | head -1))"
 		return
 	fi
-	log "cargo: installing $2 (a native build of several minutes)"
-	cargo install --locked "$2"
+	log "cargo: installing $2 $3 (a native build of several minutes)"
+	cargo install --locked "$2@$3"
 }
 
 install_cargo() {
-	cargo_install wasm-tools wasm-tools
-	cargo_install wit-bindgen wit-bindgen-cli
+	cargo_install wasm-tools wasm-tools "$WASM_TOOLS_VERSION"
+	cargo_install wit-bindgen wit-bindgen-cli "$WIT_BINDGEN_VERSION"
 }
 
-install_wasmtime() {
-	cargo_install wasmtime wasmtime-cli
+install_wasmtime() { # optional: build-plugins.sh then runs each plugin in it
+	cargo_install wasmtime wasmtime-cli "$WASMTIME_VERSION"
 }
 
 install_npm() {
