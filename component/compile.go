@@ -79,7 +79,18 @@ func (c *Compiled) compileNode(ctx context.Context, tc *types.Component, modules
 			if _, ok := modules[d.Module]; ok {
 				continue
 			}
-			cm, err := c.rt.wz.CompileModule(ctx, d.Module.Raw)
+			raw := d.Module.Raw
+			for _, im := range d.Module.Imports {
+				if im.Module == "" {
+					renamed, _, err := renameEmptyImportModules(raw)
+					if err != nil {
+						return nil, fmt.Errorf("core module at offset 0x%x: %w", d.Module.Offset, err)
+					}
+					raw = renamed
+					break
+				}
+			}
+			cm, err := c.rt.wz.CompileModule(ctx, raw)
 			if err != nil {
 				return nil, fmt.Errorf("core module at offset 0x%x: %w", d.Module.Offset, err)
 			}

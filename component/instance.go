@@ -84,8 +84,8 @@ func (p *InstancePre) Instantiate(ctx context.Context) (*Instance, error) {
 	return &Instance{inst: inst}, nil
 }
 
-func (c *Compiled) newInstance(ctx context.Context, n *compNode, parent *instance, args map[string]item) (inst *instance, err error) {
-	inst = &instance{comp: n, rt: c.rt, parent: parent, resources: map[wit.TypeID]*ResourceType{},
+func (c *Compiled) newInstance(ctx context.Context, n *compNode, parent *instance, args map[string]item) (_ *instance, err error) {
+	inst := &instance{comp: n, rt: c.rt, parent: parent, resources: map[wit.TypeID]*ResourceType{},
 		exports: map[string]item{}, host: make([]func(context.Context, []uint64), len(n.hostFuncs))}
 	defer func() {
 		if r := recover(); r != nil {
@@ -99,7 +99,7 @@ func (c *Compiled) newInstance(ctx context.Context, n *compNode, parent *instanc
 			}
 		}
 		if err != nil {
-			inst.close(ctx)
+			inst.close(ctx) // the instances made so far
 		}
 	}()
 	hm, err := c.rt.wz.InstantiateModule(ctx, n.host, wazero.NewModuleConfig().WithName(""))
@@ -161,7 +161,9 @@ func (inst *instance) addItem(it item) {
 
 // bindResources records the run-time resource types of an instance item
 // whose static type is t.
-func (inst *instance) bindResources(t *types.InstanceType, v *instVal) {
+// The same resource may come from several imports (an interface re-exports
+// another's resource): they must provide the same run-time type.
+func (inst *instance) bindResources(t *types.InstanceType, v *instVal) error {
 	for name, e := range t.Exports.All() {
 		x, ok := v.exports[name]
 		if !ok {
@@ -170,14 +172,21 @@ func (inst *instance) bindResources(t *types.InstanceType, v *instVal) {
 		switch e.Sort {
 		case binary.SortType:
 			if id, ok := e.Type.(wit.TypeID); ok && x.resource != nil {
+				if prev, ok := inst.resources[id]; ok && prev != x.resource {
+					return fmt.Errorf("resource type %s is provided twice, as two different types (%s and %s); an interface that re-exports a resource must be given the same resource type",
+						name, prev.name, x.resource.name)
+				}
 				inst.resources[id] = x.resource
 			}
 		case binary.SortInstance:
 			if x.inst != nil {
-				inst.bindResources(e.Instance, x.inst)
+				if err := inst.bindResources(e.Instance, x.inst); err != nil {
+					return err
+				}
 			}
 		}
 	}
+	return nil
 }
 
 func (inst *instance) itemAt(si binary.SortIdx) item {
@@ -222,7 +231,9 @@ func (inst *instance) def(ctx context.Context, d types.Def, args map[string]item
 			return fmt.Errorf("missing import %q", d.Name)
 		}
 		if it.sort == binary.SortInstance && d.Type.Instance != nil {
-			inst.bindResources(d.Type.Instance, it.inst)
+			if err := inst.bindResources(d.Type.Instance, it.inst); err != nil {
+				return fmt.Errorf("import %q: %w", d.Name, err)
+			}
 		}
 		inst.addItem(it)
 	case *types.CoreModuleDef:
@@ -302,7 +313,11 @@ func (inst *instance) coreInstance(ctx context.Context, ci binary.CoreInstance) 
 			if err != nil {
 				return err
 			}
-			byName[a.Name] = m
+			name := a.Name
+			if name == "" {
+				name = emptyModuleName
+			}
+			byName[name] = m
 		}
 		rctx := experimental.WithImportResolver(ctx, func(name string) api.Module { return byName[name] })
 		m, err := inst.rt.wz.InstantiateModule(rctx, mod.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
@@ -414,7 +429,9 @@ func (inst *instance) instanceDef(ctx context.Context, in binary.Instance) error
 		idx := len(inst.insts)
 		inst.insts = append(inst.insts, v)
 		if idx < len(inst.comp.checked.Instances) {
-			inst.bindResources(inst.comp.checked.Instances[idx], v)
+			if err := inst.bindResources(inst.comp.checked.Instances[idx], v); err != nil {
+				return err
+			}
 		}
 	case *binary.InstanceExports:
 		v := &instVal{exports: map[string]item{}}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 )
 
 // RuntimeConfig configures a Runtime. It is immutable: every With method
@@ -15,9 +16,12 @@ type RuntimeConfig struct {
 }
 
 // NewRuntimeConfig returns the default configuration: wazero's default
-// (compiler where supported, interpreter elsewhere).
+// engine (compiler where supported, interpreter elsewhere) with the core
+// features that component toolchains emit: WebAssembly 2.0, extended
+// constant expressions (componentize-py, QuickJS) and tail calls.
 func NewRuntimeConfig() RuntimeConfig {
-	return RuntimeConfig{wazero: wazero.NewRuntimeConfig()}
+	features := api.CoreFeaturesV2 | experimental.CoreFeaturesExtendedConst | experimental.CoreFeaturesTailCall
+	return RuntimeConfig{wazero: wazero.NewRuntimeConfig().WithCoreFeatures(features)}
 }
 
 // WithWazeroConfig uses a wazero configuration for the core modules, e.g.

@@ -19,20 +19,30 @@ import (
 // not available. It returns the names of the imports it stubbed.
 func (l *Linker) StubImports(c *Compiled, include func(name string) bool, log io.Writer) []string {
 	var stubbed []string
+	s := &stubber{c: c, log: log, resources: map[wit.TypeID]*ResourceType{}}
 	for name, e := range c.root.checked.Imports.All() {
 		if include != nil && !include(name) {
 			continue
 		}
-		if l.root.stub(name, e, c, log) {
+		if s.stub(l.root, name, e) {
 			stubbed = append(stubbed, name)
 		}
 	}
 	return stubbed
 }
 
+// stubber defines stubs; resources records the resource type it defined for
+// each static resource, so that stubs returning handles can make them.
+type stubber struct {
+	c         *Compiled
+	log       io.Writer
+	resources map[wit.TypeID]*ResourceType
+}
+
 // stub defines what is missing for one import; it reports whether it
 // defined anything.
-func (li *LinkerInstance) stub(name string, e types.Extern, c *Compiled, log io.Writer) bool {
+func (s *stubber) stub(li *LinkerInstance, name string, e types.Extern) bool {
+	c, log := s.c, s.log
 	switch e.Sort {
 	case binary.SortFunc:
 		if _, _, ok := lookup(li.funcs, name); ok {
@@ -47,23 +57,32 @@ func (li *LinkerInstance) stub(name string, e types.Extern, c *Compiled, log io.
 			if ft.Result == nil {
 				return nil, nil
 			}
-			return zeroValue(c.types, ft.Result), nil
+			return s.zero(ft.Result), nil
 		})
 		return true
 	case binary.SortType:
 		if !isResourceType(c.types, e.Type) {
 			return false
 		}
-		if _, _, ok := lookup(li.resources, name); ok {
+		id := e.Type.(wit.TypeID)
+		if rt, _, ok := lookup(li.resources, name); ok {
+			s.resources[id] = rt
 			return false
 		}
-		li.Resource(name, NewResourceType(name, nil))
+		// The same resource re-exported by several interfaces (wasi:cli/stdout
+		// re-exports wasi:io/streams' output-stream) is one type.
+		rt, ok := s.resources[id]
+		if !ok {
+			rt = NewResourceType(name, nil)
+			s.resources[id] = rt
+		}
+		li.Resource(name, rt)
 		return true
 	case binary.SortInstance:
 		sub := li.Instance(name)
 		any := false
 		for en, x := range e.Instance.Exports.All() {
-			if sub.stub(en, x, c, log) {
+			if s.stub(sub, en, x) {
 				any = true
 			}
 		}
@@ -80,10 +99,26 @@ func formatArgs(args []Value) string {
 	return strings.Join(parts, ", ")
 }
 
+// zero returns the zero value of a type (see zeroValue); an owned handle of
+// a stubbed resource type is a new handle with rep 0.
+func (s *stubber) zero(t wit.Type) Value {
+	return zeroValueWith(s.c.types, t, func(id wit.TypeID) Value {
+		if rt, ok := s.resources[id]; ok {
+			return Resource{Type: rt, Own: true}
+		}
+		return nil
+	})
+}
+
 // zeroValue returns the zero value of a type: false, 0, "", empty lists,
 // records of zero values, the first case of variants and enums, none, ok.
-// Resource handles have no zero value; a stub returning one fails.
+// Resource handles have no zero value: they are nil.
 func zeroValue(r *wit.Resolve, t wit.Type) Value {
+	return zeroValueWith(r, t, func(wit.TypeID) Value { return nil })
+}
+
+func zeroValueWith(r *wit.Resolve, t wit.Type, handle func(wit.TypeID) Value) Value {
+	zeroValue := func(r *wit.Resolve, t wit.Type) Value { return zeroValueWith(r, t, handle) }
 	if p, ok := t.(wit.Primitive); ok {
 		switch p {
 		case wit.Bool:
@@ -158,8 +193,27 @@ func zeroValue(r *wit.Resolve, t wit.Type) Value {
 			p = zeroValue(r, k.OK)
 		}
 		return Ok(p)
+	case *wit.Own:
+		return handle(resourceOfAlias(r, k.Resource))
+	case *wit.Resource:
+		return handle(id)
 	}
 	return nil
+}
+
+// resourceOfAlias follows aliases to the resource type definition.
+func resourceOfAlias(r *wit.Resolve, id wit.TypeID) wit.TypeID {
+	for {
+		a, ok := r.Types[id].Kind.(*wit.Alias)
+		if !ok {
+			return id
+		}
+		next, ok := a.Type.(wit.TypeID)
+		if !ok {
+			return id
+		}
+		id = next
+	}
 }
 
 // Type returns the function's type as a WIT function whose types live in
