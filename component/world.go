@@ -36,11 +36,11 @@ type worldDecoder struct {
 	src       *wit.Resolve // the checked component's types
 	out       *wit.Resolve
 	root      *wit.Package
-	typeMap   map[wit.TypeID]wit.TypeID           // src -> out
-	resources map[any]map[string]wit.TypeID       // owner -> resource name -> out
-	named     map[string]wit.InterfaceID          // interface names of the root package
-	foreign   []*wit.Package                      // in order of first use
-	ifacePkg  map[wit.InterfaceID]int             // foreign interface -> index in foreign
+	typeMap   map[wit.TypeID]wit.TypeID     // src -> out
+	resources map[any]map[string]wit.TypeID // owner -> resource name -> out
+	named     map[string]wit.InterfaceID    // interface names of the root package
+	foreign   []*wit.Package                // in order of first use
+	ifacePkg  map[wit.InterfaceID]int       // foreign interface -> index in foreign
 }
 
 type decodeError struct{ msg string }
