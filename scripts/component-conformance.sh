@@ -18,9 +18,15 @@
 # into modules and commands; files the installed wasm-tools cannot convert
 # are listed and skipped. Then TestConformance (conformance_test.go) decodes
 # and checks every component of every `module` and `assert_*` command and
-# compares with the verdict of the wast: it prints per-file and total counts
-# and fails on a mismatch that is not listed in
-# component/internal/types/testdata/conformance-known.txt.
+# compares with the verdict of the wast: assert_invalid and assert_malformed
+# must be rejected, the rest accepted, except where plugwit reports
+# ErrNotSupported (values, the gc and 64-bit ABIs), counted apart. Each file
+# is checked with the features its RUN line enables (`-f a,b`); the spec
+# suite's verdicts are replaced by `wasm-tools validate --features all`'s,
+# since wasmparser is the reference. It prints per-file and total counts and
+# fails on a mismatch not listed in
+# component/internal/types/testdata/conformance-known.txt (whose `@VERSION`
+# entries apply to that wasm-tools release's tests only).
 #
 #   -v     print every mismatch (default: the first few per file)
 #   -keep  keep the temporary directory and print its path
