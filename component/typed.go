@@ -32,10 +32,11 @@ import (
 
 // Params writes the parameters of a typed call.
 type Params struct {
-	f   *funcVal
-	cx  canonCx
-	n   int
-	err error
+	f    *funcVal
+	cx   canonCx
+	n    int
+	err  error
+	task taskMark
 }
 
 // Results reads the result of a typed call.
@@ -194,20 +195,28 @@ func (p *Params) Call() (*Results, error) {
 		return nil, fmt.Errorf("%s: wrote %d flat parameters, the signature %s has %d", f.name, p.n, f.sig, len(f.sig.Params))
 	}
 	inst := f.inst
-	if inst.entered {
+	if !inst.mayEnterFrom(nil) {
 		return nil, &Trap{Component: inst.comp.c.name, Func: f.name, Reason: "cannot enter component instance: it is already on the call stack"}
 	}
-	inst.entered = true
+	inst.enterFrom(nil)
+	p.task = inst.beginTask()
 	st := f.typed.stack
-	if err := f.core.CallWithStack(p.cx.ctx, st); err != nil {
-		inst.entered = false
-		return nil, &Trap{Component: inst.comp.c.name, Func: f.name, Reason: err.Error(), Err: err}
-	}
 	r := &f.typed.results
 	*r = Results{p: p, vals: st[:len(f.sig.Results)]}
-	if f.sig.IndirectResults {
-		r.indirect = true
-		r.ptr = uint32(st[0])
+	err := catch(inst.comp.c.name, f.name, func() {
+		if err := f.core.CallWithStack(p.cx.ctx, st); err != nil {
+			panic(err)
+		}
+		if f.sig.IndirectResults {
+			r.indirect = true
+			r.ptr = uint32(st[0])
+			p.cx.checkTuplePtr("result", r.ptr, p.cx.abi.Layout(f.ft.Result))
+		}
+	})
+	if err != nil {
+		inst.endTask(p.task)
+		inst.leaveTo(nil)
+		return nil, err
 	}
 	return r, nil
 }
@@ -329,14 +338,22 @@ func (r *Results) Bytes() []byte {
 func (r *Results) Finish() error {
 	p := r.p
 	f := p.f
-	defer func() { f.inst.entered = false }()
-	if f.postReturn != nil {
-		if err := f.postReturn.CallWithStack(p.cx.ctx, r.vals); err != nil && p.err == nil {
-			p.err = &Trap{Component: f.inst.comp.c.name, Func: f.name, Reason: "post-return: " + err.Error(), Err: err}
-		}
+	inst := f.inst
+	defer inst.leaveTo(nil)
+	if err := inst.endTask(p.task); err != nil && p.err == nil {
+		p.err = &Trap{Component: inst.comp.c.name, Func: f.name, Reason: err.Error()}
 	}
-	if err := f.inst.endCall(); err != nil && p.err == nil {
-		p.err = &Trap{Component: f.inst.comp.c.name, Func: f.name, Reason: err.Error()}
+	if f.postReturn != nil {
+		err := catch(inst.comp.c.name, f.name, func() {
+			inst.noLeave = true
+			defer func() { inst.noLeave = false }()
+			if err := f.postReturn.CallWithStack(p.cx.ctx, r.vals); err != nil {
+				panic(&trapError{reason: "post-return: " + firstLine(err.Error()), err: err})
+			}
+		})
+		if err != nil && p.err == nil {
+			p.err = err
+		}
 	}
 	return p.err
 }
