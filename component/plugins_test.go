@@ -13,7 +13,6 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/plugwit/plugwit/component/internal/binary"
@@ -37,13 +36,12 @@ import (
 type pluginStage string
 
 const (
-	stageCompileDefault pluginStage = "compile with the default config"
-	stageCompile        pluginStage = "compile"
-	stageWorld          pluginStage = "world matches wasm-tools"
-	stageLink           pluginStage = "link"
-	stageInstantiate    pluginStage = "instantiate"
-	stageInit           pluginStage = "call init-plugin"
-	stageGreet          pluginStage = "call greet"
+	stageCompile     pluginStage = "compile"
+	stageWorld       pluginStage = "world matches wasm-tools"
+	stageLink        pluginStage = "link"
+	stageInstantiate pluginStage = "instantiate"
+	stageInit        pluginStage = "call init-plugin"
+	stageGreet       pluginStage = "call greet"
 )
 
 type pluginFixture struct {
@@ -52,11 +50,7 @@ type pluginFixture struct {
 	path string
 	// absent explains why the fixture may be missing.
 	absent string
-	// features are the core features the fixture's core modules need
-	// beyond wazero's defaults (the test also checks that the default
-	// configuration rejects it).
-	features api.CoreFeatures
-	known    map[pluginStage]string
+	known  map[pluginStage]string
 }
 
 const greetContent, greetName = "hello world from wasm!", "alez"
@@ -81,25 +75,16 @@ var pluginFixtures = []pluginFixture{
 		known: map[pluginStage]string{stageWorld: worldDiffers},
 	},
 	{
-		name:     "qjs",
-		path:     "testdata/plugins/greeter/qjs/greeter-qjs.wasm",
-		features: experimental.CoreFeaturesExtendedConst | experimental.CoreFeaturesTailCall,
-		known: map[pluginStage]string{
-			stageCompileDefault: "QuickJS's core module uses extended-const (`i32.add` in a global initializer) " +
-				"and tail calls (`return_call`), which wazero only enables through experimental.CoreFeatures*",
-			stageWorld: worldDiffers,
-		},
+		name:  "qjs",
+		path:  "testdata/plugins/greeter/qjs/greeter-qjs.wasm",
+		known: map[pluginStage]string{stageWorld: worldDiffers},
 	},
 	{
-		name:     "qjs-async",
-		path:     "testdata/plugins/greeter/qjs/greeter-qjs-async.wasm",
-		features: experimental.CoreFeaturesExtendedConst | experimental.CoreFeaturesTailCall,
+		name: "qjs-async",
+		path: "testdata/plugins/greeter/qjs/greeter-qjs-async.wasm",
 		known: map[pluginStage]string{
-			stageCompileDefault: "as qjs",
-			stageWorld:          worldDiffers,
-			stageInstantiate: "the component-model async builtins are not supported (\"not supported yet: " +
-				"canon task.cancel\"), and the failed instantiation then panics: newInstance's deferred cleanup " +
-				"calls inst.close on its named result inst, which `return nil, err` has set to nil",
+			stageWorld:       worldDiffers,
+			stageInstantiate: "the component-model async builtins are not supported (\"not supported yet: canon task.cancel\")",
 		},
 	},
 	{
@@ -109,15 +94,10 @@ var pluginFixtures = []pluginFixture{
 		known:  map[pluginStage]string{stageWorld: worldDiffers},
 	},
 	{
-		name:     "py",
-		path:     "testdata/plugins/greeter/py/greeter-py.wasm",
-		absent:   "componentize-py output (~18 MB) is not committed: scripts/toolchains.sh py && scripts/build-plugins.sh py",
-		features: experimental.CoreFeaturesExtendedConst,
-		known: map[pluginStage]string{
-			stageCompileDefault: "CPython's core modules use extended-const (`i32.add` in a global initializer)",
-			stageCompile: "wazero rejects wit-component's `wit-component-fixup` core module of dynamically linked " +
-				"components, whose imports have the empty module name \"\" (\"import[0] has an empty module name\")",
-		},
+		name:   "py",
+		path:   "testdata/plugins/greeter/py/greeter-py.wasm",
+		absent: "componentize-py output (~18 MB) is not committed: scripts/toolchains.sh py && scripts/build-plugins.sh py",
+		known:  map[pluginStage]string{stageWorld: worldDiffers},
 	},
 }
 
@@ -160,17 +140,6 @@ func TestPlugins(t *testing.T) {
 			rt := NewRuntime(ctx, NewRuntimeConfig())
 			defer rt.Close(ctx)
 			c, err := rt.Compile(ctx, wasm, WithName(fx.name))
-			if fx.features != 0 {
-				// Documented, then compiled again with the features.
-				if err == nil {
-					t.Fatalf("%s now works: remove the features of %s from pluginFixtures", stageCompileDefault, fx.name)
-				}
-				t.Logf("known problem at %q: %s\n\terror: %v", stageCompileDefault, fx.known[stageCompileDefault], err)
-				wz := wazero.NewRuntimeConfig().WithCoreFeatures(api.CoreFeaturesV2 | fx.features)
-				rt = NewRuntime(ctx, NewRuntimeConfig().WithWazeroConfig(wz))
-				defer rt.Close(ctx)
-				c, err = rt.Compile(ctx, wasm, WithName(fx.name))
-			}
 			pluginCheck(t, fx, stageCompile, err)
 
 			t.Run("world", func(t *testing.T) {
