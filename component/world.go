@@ -16,6 +16,7 @@ import (
 // (wit-parser's decoding).
 func (c *Compiled) World() (*wit.Resolve, wit.WorldID, error) {
 	d := &worldDecoder{c: c, src: c.types, out: wit.NewResolve(), typeMap: map[wit.TypeID]wit.TypeID{},
+		aliasMap: map[uint32]wit.TypeID{}, names: c.root.checked.Names,
 		resources: map[any]map[string]wit.TypeID{}, named: map[string]wit.InterfaceID{},
 		ifacePkg: map[wit.InterfaceID]int{}}
 	world := wit.WorldID(0)
@@ -37,6 +38,8 @@ type worldDecoder struct {
 	out       *wit.Resolve
 	root      *wit.Package
 	typeMap   map[wit.TypeID]wit.TypeID     // src -> out
+	aliasMap  map[uint32]wit.TypeID         // resource alias (types.Extern.Alias) -> out
+	names     *types.Names
 	resources map[any]map[string]wit.TypeID // owner -> resource name -> out
 	named     map[string]wit.InterfaceID    // interface names of the root package
 	foreign   []*wit.Package                // in order of first use
@@ -82,7 +85,7 @@ func (d *worldDecoder) importItem(world wit.WorldID, name string, e types.Extern
 	case binary.SortFunc:
 		w.Imports.Set(wit.NameKey(name), d.function(name, e.Func, world))
 	case binary.SortType:
-		id := d.typeExport(name, e.Type, world)
+		id := d.typeExport(name, e, world)
 		w.Imports.Set(wit.NameKey(name), &wit.WorldType{ID: id})
 	}
 }
@@ -135,7 +138,7 @@ func (d *worldDecoder) registerImport(name string, it *types.InstanceType) wit.I
 			if local {
 				d.fail("instance type export `%s` not defined in interface", en)
 			}
-			iface.Types.Set(en, d.typeExport(en, e.Type, id))
+			iface.Types.Set(en, d.typeExport(en, e, id))
 		case binary.SortFunc:
 			if iface.Functions.Has(en) {
 				continue
@@ -205,7 +208,7 @@ func (d *worldDecoder) registerInterface(it *types.InstanceType) wit.InterfaceID
 	for en, e := range it.Exports.All() {
 		switch e.Sort {
 		case binary.SortType:
-			iface.Types.Set(en, d.typeExport(en, e.Type, id))
+			iface.Types.Set(en, d.typeExport(en, e, id))
 		case binary.SortFunc:
 			iface.Functions.Set(en, d.function(en, e.Func, id))
 		default:
@@ -217,19 +220,33 @@ func (d *worldDecoder) registerInterface(it *types.InstanceType) wit.InterfaceID
 	return id
 }
 
-// typeExport defines the type exported as name: a `use` of a type seen
-// before, or a new named type.
-func (d *worldDecoder) typeExport(name string, t wit.Type, owner wit.TypeOwner) wit.TypeID {
+// typeExport defines the type exported as name: a `use` of the type it
+// names when that one was seen before (wit-parser's find_alias, following
+// the chain of copies and aliases imports and exports make), or a new named
+// type.
+func (d *worldDecoder) typeExport(name string, e types.Extern, owner wit.TypeOwner) wit.TypeID {
+	t := e.Type
 	var kind wit.TypeDefKind
 	src, isID := t.(wit.TypeID)
-	if !isID {
+	resource := false
+	if isID {
+		_, resource = d.src.Types[src].Kind.(*wit.Resource)
+	}
+	switch {
+	case !isID:
 		kind = &wit.Alias{Type: t}
-	} else if prev, ok := d.typeMap[src]; ok {
-		kind = &wit.Alias{Type: prev}
-	} else if _, res := d.src.Types[src].Kind.(*wit.Resource); res {
-		kind = &wit.Resource{}
-	} else {
-		kind = d.defined(src)
+	case resource:
+		if prev, ok := d.findResourceAlias(src, e.Alias()); ok {
+			kind = &wit.Alias{Type: prev}
+		} else {
+			kind = &wit.Resource{}
+		}
+	default:
+		if prev, ok := d.findCopy(src); ok {
+			kind = &wit.Alias{Type: prev}
+		} else {
+			kind = d.defined(src)
+		}
 	}
 	id := wit.TypeID(len(d.out.Types))
 	d.out.Types = append(d.out.Types, &wit.TypeDef{Name: name, Kind: kind, Owner: owner})
@@ -241,11 +258,52 @@ func (d *worldDecoder) typeExport(name string, t wit.Type, owner wit.TypeOwner) 
 		d.resources[key][name] = id
 	}
 	if isID {
-		if _, ok := d.typeMap[src]; !ok {
+		if resource {
+			if a := e.Alias(); a != 0 {
+				d.aliasMap[a] = id
+			}
+		}
+		if _, ok := d.typeMap[src]; !ok || !resource {
 			d.typeMap[src] = id
 		}
 	}
 	return id
+}
+
+// findCopy finds the named type a value type copy was made from.
+func (d *worldDecoder) findCopy(src wit.TypeID) (wit.TypeID, bool) {
+	for cur := wit.Type(src); ; {
+		id, ok := cur.(wit.TypeID)
+		if !ok {
+			return 0, false
+		}
+		orig, ok := d.names.CopyOf(id)
+		if !ok {
+			return 0, false
+		}
+		if oid, ok := orig.(wit.TypeID); ok {
+			if prev, ok := d.typeMap[oid]; ok {
+				return prev, true
+			}
+		}
+		cur = orig
+	}
+}
+
+// findResourceAlias finds the named type a resource alias was made from.
+func (d *worldDecoder) findResourceAlias(src wit.TypeID, alias uint32) (wit.TypeID, bool) {
+	if alias == 0 {
+		return 0, false
+	}
+	for a := d.names.AliasOf(alias); ; a = d.names.AliasOf(a) {
+		if a == 0 {
+			prev, ok := d.typeMap[src]
+			return prev, ok
+		}
+		if prev, ok := d.aliasMap[a]; ok {
+			return prev, true
+		}
+	}
 }
 
 func ownerKey(o wit.TypeOwner) any { return o }

@@ -37,6 +37,8 @@ type Component struct {
 	Types *wit.Resolve
 	// Resources describes the resource types defined in the tree.
 	Resources map[wit.TypeID]*ResourceInfo
+	// Names records the identities imports and exports give types.
+	Names *Names
 
 	// Index spaces, in definition order.
 	CoreFuncs     []*CoreFuncType
@@ -72,7 +74,7 @@ func Check(c *binary.Component) (*Component, error) {
 }
 
 func check(c *binary.Component, f features) (comp *Component, err error) {
-	cx := &checker{r: wit.NewResolve(), res: map[wit.TypeID]*ResourceInfo{}, feat: f}
+	cx := &checker{r: wit.NewResolve(), res: map[wit.TypeID]*ResourceInfo{}, feat: f, names: newNames()}
 	defer func() {
 		if e := recover(); e != nil {
 			te, ok := e.(*Error)
@@ -112,6 +114,7 @@ type checker struct {
 	feat features
 
 	aliases uint32 // last alias identity handed out
+	names   *Names
 }
 
 // ---- type sizes ----
@@ -243,6 +246,17 @@ func (cx *checker) kind(t wit.Type) wit.TypeDefKind {
 		return nil
 	}
 	return cx.r.Types[id].Kind
+}
+
+// peel follows a copy of a primitive type (see unique) to the primitive.
+func (cx *checker) peel(t wit.Type) wit.Type {
+	for {
+		a, ok := cx.kind(t).(*wit.Alias)
+		if !ok {
+			return t
+		}
+		t = a.Type
+	}
 }
 
 // newAlias hands out a fresh alias identity.

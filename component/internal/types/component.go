@@ -8,7 +8,7 @@ import (
 // component checks a component definition (the outermost one, or one
 // nested in parent).
 func (cx *checker) component(bin *binary.Component, parent *state, parentComp *Component) *Component {
-	comp := &Component{Bin: bin, Parent: parentComp, Types: cx.r, Resources: cx.res}
+	comp := &Component{Bin: bin, Parent: parentComp, Types: cx.r, Resources: cx.res, Names: cx.names}
 	s := newState(cx, kindComponent, parent)
 	s.comp = comp
 	comp.st = s

@@ -282,16 +282,28 @@ func (cx *checker) unique(e Extern) Extern {
 		ct := *e.Component
 		e.Component = &ct
 	default:
+		if p, ok := e.Type.(wit.Primitive); ok {
+			// `(type u64)` is a defined type with an identity in wasmparser; the
+			// copy keeps the name it is exported under (WIT `type instant = u64`).
+			id := cx.addType(&wit.TypeDef{Kind: &wit.Alias{Type: p}}, *cx.info(p))
+			cx.names.copyOf[id] = p
+			e.Type = id
+			return e
+		}
 		id, ok := e.Type.(wit.TypeID)
 		if !ok {
 			return e
 		}
 		if cx.isResource(id) {
-			e.alias = cx.newAlias()
+			a := cx.newAlias()
+			cx.names.aliasOf[a] = e.alias
+			e.alias = a
 			return e
 		}
 		td := *cx.r.Types[id]
-		e.Type = cx.addType(&td, cx.ti[id])
+		nid := cx.addType(&td, cx.ti[id])
+		cx.names.copyOf[nid] = id
+		e.Type = nid
 	}
 	return e
 }

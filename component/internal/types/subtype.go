@@ -175,6 +175,7 @@ func kindDesc(k wit.TypeDefKind) string {
 
 // subVal compares value types (component_val_type); nil is no type.
 func (cx *checker) subVal(a, b wit.Type) error {
+	a, b = cx.peel(a), cx.peel(b)
 	if a == b {
 		return nil
 	}

@@ -136,3 +136,32 @@ type ResourceInfo struct {
 	// Component is the component definition whose body defines it.
 	Component *Component
 }
+
+// Names records how the types of imports and exports were named: every
+// import or export of a type gives it a new identity (wasmparser's
+// with_unique) — a copy of a value type, a new alias of a resource — that
+// refers to the identity it was made from. The world of a component (WIT
+// `use` statements) is read from these chains.
+type Names struct {
+	copyOf  map[wit.TypeID]wit.Type // copy -> the type it copies
+	aliasOf map[uint32]uint32       // resource alias -> the alias it was made from (0: the resource itself)
+}
+
+func newNames() *Names {
+	return &Names{copyOf: map[wit.TypeID]wit.Type{}, aliasOf: map[uint32]uint32{}}
+}
+
+// CopyOf returns the type that id was copied from when it was imported or
+// exported, if it is such a copy.
+func (n *Names) CopyOf(id wit.TypeID) (wit.Type, bool) {
+	t, ok := n.copyOf[id]
+	return t, ok
+}
+
+// AliasOf returns the alias that a resource alias was made from; 0 means
+// the resource itself.
+func (n *Names) AliasOf(alias uint32) uint32 { return n.aliasOf[alias] }
+
+// Alias returns the alias identity of a resource type item: which of the
+// names of one resource it is (0 for the resource as first defined).
+func (e Extern) Alias() uint32 { return e.alias }
