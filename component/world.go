@@ -37,8 +37,8 @@ type worldDecoder struct {
 	src       *wit.Resolve // the checked component's types
 	out       *wit.Resolve
 	root      *wit.Package
-	typeMap   map[wit.TypeID]wit.TypeID     // src -> out
-	aliasMap  map[uint32]wit.TypeID         // resource alias (types.Extern.Alias) -> out
+	typeMap   map[wit.TypeID]wit.TypeID // src -> out
+	aliasMap  map[uint32]wit.TypeID     // resource alias (types.Extern.Alias) -> out
 	names     *types.Names
 	resources map[any]map[string]wit.TypeID // owner -> resource name -> out
 	named     map[string]wit.InterfaceID    // interface names of the root package
