@@ -175,6 +175,19 @@ func (m *remap) id(id wit.TypeID) wit.TypeID {
 		}
 	}
 	cx := m.cx
+	// A named copy of a type an instantiation renamed becomes a copy of
+	// what it was renamed to, so the chain of names stays intact.
+	if orig, ok := cx.names.copyOf[id]; ok {
+		if oid, ok := orig.(wit.TypeID); ok {
+			if no := m.id(oid); no != oid {
+				src := *cx.r.Types[no]
+				nid := cx.addType(&src, cx.ti[no])
+				cx.names.copyOf[nid] = no
+				m.ids[id] = nid
+				return nid
+			}
+		}
+	}
 	td := cx.r.Types[id]
 	changed := false
 	t := func(x wit.Type) wit.Type {
