@@ -40,6 +40,10 @@ type worldDecoder struct {
 	typeMap   map[wit.TypeID]wit.TypeID // src -> out
 	aliasMap  map[uint32]wit.TypeID     // resource alias (types.Extern.Alias) -> out
 	names     *types.Names
+	// externNames are the binary names of the imports and exports, keyed by
+	// "import NAME" / "export NAME", for their implements and external-id
+	// attributes.
+	externNames map[string]binary.ExternName
 	resources map[any]map[string]wit.TypeID // owner -> resource name -> out
 	named     map[string]wit.InterfaceID    // interface names of the root package
 	foreign   []*wit.Package                // in order of first use
@@ -63,6 +67,13 @@ func (d *worldDecoder) run(world wit.WorldID) (err error) {
 		}
 	}()
 	checked := d.c.root.checked
+	d.externNames = map[string]binary.ExternName{}
+	for _, im := range checked.Bin.Imports() {
+		d.externNames["import "+im.Name.FullName()] = im.Name
+	}
+	for _, ex := range checked.Bin.Exports() {
+		d.externNames["export "+ex.Name.FullName()] = ex.Name
+	}
 	for _, def := range checked.Defs {
 		switch def := def.(type) {
 		case *types.ImportDef:
@@ -78,25 +89,33 @@ func (d *worldDecoder) run(world wit.WorldID) (err error) {
 
 func (d *worldDecoder) importItem(world wit.WorldID, name string, e types.Extern) {
 	w := d.out.Worlds[world]
+	bn := d.externNames["import "+name]
+	ext, _ := bn.ExternalID()
 	switch e.Sort {
 	case binary.SortInstance:
-		k, it := d.worldInstance(name, e.Instance)
+		k, it := d.worldInstance(name, bn, e.Instance)
 		w.Imports.Set(k, it)
 	case binary.SortFunc:
-		w.Imports.Set(wit.NameKey(name), d.function(name, e.Func, world))
+		f := d.function(name, e.Func, world)
+		f.ExternalID = ext
+		w.Imports.Set(wit.NameKey(name), f)
 	case binary.SortType:
 		id := d.typeExport(name, e, world)
+		d.out.Types[id].ExternalID = ext
 		w.Imports.Set(wit.NameKey(name), &wit.WorldType{ID: id})
 	}
 }
 
 func (d *worldDecoder) exportItem(world wit.WorldID, name string, e types.Extern) {
 	w := d.out.Worlds[world]
+	bn := d.externNames["export "+name]
 	switch e.Sort {
 	case binary.SortFunc:
-		w.Exports.Set(wit.NameKey(name), d.function(name, e.Func, world))
+		f := d.function(name, e.Func, world)
+		f.ExternalID, _ = bn.ExternalID()
+		w.Exports.Set(wit.NameKey(name), f)
 	case binary.SortInstance:
-		k, it := d.worldInstance(name, e.Instance)
+		k, it := d.worldInstance(name, bn, e.Instance)
 		w.Exports.Set(k, it)
 	default:
 		d.fail("component export `%s` is not a function or instance", name)
@@ -105,17 +124,22 @@ func (d *worldDecoder) exportItem(world wit.WorldID, name string, e types.Extern
 
 func isQualified(name string) bool { return strings.Contains(name, ":") && strings.Contains(name, "/") }
 
-func (d *worldDecoder) worldInstance(name string, it *types.InstanceType) (wit.WorldKey, wit.WorldItem) {
+func (d *worldDecoder) worldInstance(name string, bn binary.ExternName, it *types.InstanceType) (wit.WorldKey, wit.WorldItem) {
+	ext, _ := bn.ExternalID()
+	if impl, ok := bn.FullImplements(); ok {
+		id := d.registerImport(impl, it)
+		return wit.NameKey(name), &wit.WorldInterface{ID: id, ExternalID: ext}
+	}
 	if isQualified(name) {
 		id := d.registerImport(name, it)
-		return wit.InterfaceKey(id), &wit.WorldInterface{ID: id}
+		return wit.InterfaceKey(id), &wit.WorldInterface{ID: id, ExternalID: ext}
 	}
 	if id, ok := d.named[name]; ok {
 		d.registerImport(name, it)
-		return wit.InterfaceKey(id), &wit.WorldInterface{ID: id}
+		return wit.InterfaceKey(id), &wit.WorldInterface{ID: id, ExternalID: ext}
 	}
 	id := d.registerInterface(it)
-	return wit.NameKey(name), &wit.WorldInterface{ID: id}
+	return wit.NameKey(name), &wit.WorldInterface{ID: id, ExternalID: ext}
 }
 
 // registerImport fills in a foreign interface `ns:pkg/iface@v` with what
