@@ -3,12 +3,11 @@
 # plugin fixtures under testdata/plugins/. Idempotent: whatever is already
 # there is kept.
 #
-#   scripts/toolchains.sh [all|apt|npm|cargo|py|wasmtime]...   (default: apt npm cargo py)
+#   scripts/toolchains.sh [apt|npm|cargo|py]...   (default: all four)
 #
 # What goes where:
 #   apt      clang lld wasi-libc libclang-rt-dev-wasm32      (system, needs root)
 #   cargo    wasm-tools, wit-bindgen-cli                     ($CARGO_HOME/bin)
-#   wasmtime wasmtime-cli (optional, a build of ~15 minutes)  ($CARGO_HOME/bin)
 #   npm      jco, componentize-js (+ preview2-shim 0.25.0 beside it),
 #            componentize-qjs                                (.tools/node/node_modules)
 #   py       componentize-py                                 (.tools/venv)
@@ -30,7 +29,6 @@ COMPONENTIZE_QJS_VERSION=0.4.5
 COMPONENTIZE_PY_VERSION=0.25.1
 WASM_TOOLS_VERSION=1.263.0 # the .wit.expected goldens are its output
 WIT_BINDGEN_VERSION=0.63.0
-WASMTIME_VERSION=48.0.8 # the newest that builds with rustc 1.95
 
 cargo_bin=${CARGO_HOME:-$HOME/.cargo}/bin
 export PATH="$cargo_bin:$PATH"
@@ -67,9 +65,6 @@ install_cargo() {
 	cargo_install wit-bindgen wit-bindgen-cli "$WIT_BINDGEN_VERSION"
 }
 
-install_wasmtime() { # optional: build-plugins.sh then runs each plugin in it
-	cargo_install wasmtime wasmtime-cli "$WASMTIME_VERSION"
-}
 
 install_npm() {
 	local dir=$tools/node
@@ -155,12 +150,10 @@ steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(apt npm cargo py)
 for s in "${steps[@]}"; do
 	case $s in
-	all) install_apt; install_npm; install_cargo; install_py; install_wasmtime ;;
 	apt) install_apt ;;
 	npm) install_npm ;;
 	cargo) install_cargo ;;
 	py) install_py ;;
-	wasmtime) install_wasmtime ;;
-	*) echo "usage: $0 [all|apt|npm|cargo|py|wasmtime]..." >&2; exit 2 ;;
+	*) echo "usage: $0 [apt|npm|cargo|py]..." >&2; exit 2 ;;
 	esac
 done
