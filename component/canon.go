@@ -69,6 +69,8 @@ type canonCx struct {
 	// handles lent by lift_borrow, when lending is set.
 	sub     subtask
 	lending bool
+
+	reallocStack [4]uint64 // realloc's arguments and result, without allocating
 }
 
 // describe names a variant-like type in trap messages: "option",
@@ -172,14 +174,16 @@ func (cx *canonCx) alloc(align, size uint32) uint32 {
 	if leave {
 		inst.noLeave = true
 	}
-	res, err := cx.realloc.Call(cx.ctx, 0, 0, uint64(align), uint64(size))
+	st := cx.reallocStack[:]
+	st[0], st[1], st[2], st[3] = 0, 0, uint64(align), uint64(size)
+	err := cx.realloc.CallWithStack(cx.ctx, st)
 	if leave {
 		inst.noLeave = false
 	}
 	if err != nil {
 		panic(&trapError{reason: "realloc: " + firstLine(err.Error()), err: err})
 	}
-	ptr := uint32(res[0])
+	ptr := uint32(st[0])
 	if ptr%align != 0 {
 		trap("realloc returned a misaligned pointer 0x%x (alignment %d)", ptr, align)
 	}

@@ -66,6 +66,12 @@ func (r *bumpRealloc) Call(_ context.Context, p ...uint64) ([]uint64, error) {
 	return []uint64{ptr}, nil
 }
 
+func (r *bumpRealloc) CallWithStack(ctx context.Context, st []uint64) error {
+	res, err := r.Call(ctx, st[:4]...)
+	st[0] = res[0]
+	return err
+}
+
 // liftUniverse is the types of one compiled component to lift, with an
 // instance for the resource types among them.
 type liftUniverse struct {

@@ -53,29 +53,40 @@ type typedState struct {
 	stack   []uint64
 	params  Params
 	results Results
+	initErr error // why the function cannot be called this way, if it cannot
 }
 
 // Begin starts a typed call of f.
 func (f *Func) Begin(ctx context.Context) *Params {
 	fv := f.f
-	if fv.typed == nil {
-		n := max(len(fv.sig.Params), len(fv.sig.Results), 1)
-		fv.typed = &typedState{stack: make([]uint64, n)}
+	ts := fv.typed
+	if ts == nil {
+		ts = fv.newTypedState()
 	}
-	p := &fv.typed.params
-	*p = Params{f: fv}
-	if fv.host == nil {
-		c := fv.inst.comp.c
-		p.cx = canonCx{ctx: ctx, r: c.types, abi: c.abi, mem: fv.mem, realloc: fv.realloc, enc: fv.opts.Encoding, inst: fv.inst}
-	}
-	if fv.host != nil {
-		p.err = fmt.Errorf("%s: typed calls of host functions are not supported; use Call", fv.name)
-	} else if fv.sig.IndirectParams {
-		p.err = fmt.Errorf("%s: parameters spill to memory; use Call", fv.name)
-	} else if fv.opts.Async {
-		p.err = fmt.Errorf("%s: async functions are not supported yet", fv.name)
-	}
+	p := &ts.params
+	p.n, p.err, p.task = 0, ts.initErr, taskMark{}
+	p.cx.ctx = ctx
 	return p
+}
+
+// newTypedState makes the reusable buffers of typed calls of fv.
+func (fv *funcVal) newTypedState() *typedState {
+	n := max(len(fv.sig.Params), len(fv.sig.Results), 1)
+	ts := &typedState{stack: make([]uint64, n)}
+	ts.params.f = fv
+	switch {
+	case fv.host != nil:
+		ts.initErr = fmt.Errorf("%s: typed calls of host functions are not supported; use Call", fv.name)
+	case fv.sig.IndirectParams:
+		ts.initErr = fmt.Errorf("%s: parameters spill to memory; use Call", fv.name)
+	case fv.opts.Async:
+		ts.initErr = fmt.Errorf("%s: async functions are not supported yet", fv.name)
+	default:
+		c := fv.inst.comp.c
+		ts.params.cx = canonCx{r: c.types, abi: c.abi, mem: fv.mem, realloc: fv.realloc, enc: fv.opts.Encoding, inst: fv.inst}
+	}
+	fv.typed = ts
+	return ts
 }
 
 func (p *Params) push(v uint64) {
