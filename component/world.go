@@ -33,21 +33,21 @@ func (c *Compiled) World() (*wit.Resolve, wit.WorldID, error) {
 // worldDecoder follows wit-parser's decoding of a component type into a
 // Resolve, so that IDs come out in the same order.
 type worldDecoder struct {
-	c         *Compiled
-	src       *wit.Resolve // the checked component's types
-	out       *wit.Resolve
-	root      *wit.Package
-	typeMap   map[wit.TypeID]wit.TypeID // src -> out
-	aliasMap  map[uint32]wit.TypeID     // resource alias (types.Extern.Alias) -> out
-	names     *types.Names
+	c        *Compiled
+	src      *wit.Resolve // the checked component's types
+	out      *wit.Resolve
+	root     *wit.Package
+	typeMap  map[wit.TypeID]wit.TypeID // src -> out
+	aliasMap map[uint32]wit.TypeID     // resource alias (types.Extern.Alias) -> out
+	names    *types.Names
 	// externNames are the binary names of the imports and exports, keyed by
 	// "import NAME" / "export NAME", for their implements and external-id
 	// attributes.
 	externNames map[string]binary.ExternName
-	resources map[any]map[string]wit.TypeID // owner -> resource name -> out
-	named     map[string]wit.InterfaceID    // interface names of the root package
-	foreign   []*wit.Package                // in order of first use
-	ifacePkg  map[wit.InterfaceID]int       // foreign interface -> index in foreign
+	resources   map[any]map[string]wit.TypeID // owner -> resource name -> out
+	named       map[string]wit.InterfaceID    // interface names of the root package
+	foreign     []*wit.Package                // in order of first use
+	ifacePkg    map[wit.InterfaceID]int       // foreign interface -> index in foreign
 }
 
 type decodeError struct{ msg string }
