@@ -1113,9 +1113,11 @@ func (cx *canonCx) checkTuplePtr(what string, ptr uint32, l wit.Layout) {
 // for borrow arguments are returned when the callee returns.
 func (inst *instance) callLowered(ctx context.Context, d *types.LowerDef, callee *funcVal, mem api.Memory, realloc api.Function, stack []uint64) {
 	c := inst.comp.c
-	cx := &canonCx{ctx: ctx, r: c.types, abi: c.abi, mem: mem, realloc: realloc, enc: d.Options.Encoding, inst: inst, lending: true}
+	cx := inst.getCx()
+	*cx = canonCx{ctx: ctx, r: c.types, abi: c.abi, mem: mem, realloc: realloc, enc: d.Options.Encoding, inst: inst, lending: true}
 	defer func() {
 		cx.sub.deliverResolve(inst)
+		inst.putCx(cx)
 		if r := recover(); r != nil {
 			panic(importTrap(callee.name, r))
 		}
@@ -1159,6 +1161,21 @@ func (inst *instance) callLowered(ctx context.Context, d *types.LowerDef, callee
 		return
 	}
 	cx.lowerFlat(res, ft.Result, stack[:0])
+}
+
+// getCx and putCx recycle the contexts of lowered calls, which may nest.
+func (inst *instance) getCx() *canonCx {
+	if n := len(inst.cxFree); n > 0 {
+		cx := inst.cxFree[n-1]
+		inst.cxFree = inst.cxFree[:n-1]
+		return cx
+	}
+	return new(canonCx)
+}
+
+func (inst *instance) putCx(cx *canonCx) {
+	*cx = canonCx{}
+	inst.cxFree = append(inst.cxFree, cx)
 }
 
 // importTrap turns what a lowered call panicked with into the trap of the

@@ -40,10 +40,11 @@ type instance struct {
 	owned     []api.Module // core instances to close with the instance
 
 	handles  handleTable
-	borrowed []uint32 // handles lowered as borrows into the current call (see endCall)
-	task     uint64   // the current call's borrow scope
-	entered  bool     // a call into this instance is on the stack (spec: !may_enter)
-	noLeave  bool     // in post-return or realloc (spec: !may_leave)
+	borrowed []uint32   // handles lowered as borrows into the current call (see endCall)
+	task     uint64     // the current call's borrow scope
+	entered  bool       // a call into this instance is on the stack (spec: !may_enter)
+	cxFree   []*canonCx // contexts of lowered calls, recycled
+	noLeave  bool       // in post-return or realloc (spec: !may_leave)
 }
 
 // coreRef is a core item: an export of a core module instance.
