@@ -142,6 +142,13 @@ type lexer struct {
 	src  string
 	pos  int    // next byte to read
 	base uint32 // absolute offset of src[0]
+
+	// The parser peeks and backtracks; the last significant token read is
+	// remembered by where it was read from.
+	cacheFrom, cacheTo int
+	cacheTok           token
+	cacheSpan          Span
+	cached             bool
 }
 
 func newLexer(src string, base uint32) (*lexer, *lexError) {
@@ -158,7 +165,16 @@ func newLexer(src string, base uint32) (*lexer, *lexError) {
 // checkInput rejects code points that make source text misleading: control
 // characters, bidirectional overrides and code points Unicode deprecates.
 func checkInput(src string, base uint32) *lexError {
-	for i, r := range src {
+	ascii := 0 // the length of the ASCII prefix without control characters
+	for ascii < len(src) {
+		c := src[ascii]
+		if c >= 0x80 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f {
+			break
+		}
+		ascii++
+	}
+	for i, r := range src[ascii:] {
+		i += ascii
 		switch r {
 		case '\n', '\r', '\t':
 		case '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069':
@@ -181,6 +197,9 @@ func checkInput(src string, base uint32) *lexError {
 func (l *lexer) peekRune() (rune, int) {
 	if l.pos >= len(l.src) {
 		return -1, 0
+	}
+	if c := l.src[l.pos]; c < utf8.RuneSelf && c != '\r' {
+		return rune(c), 1
 	}
 	r, n := utf8.DecodeRuneInString(l.src[l.pos:])
 	if r == '\r' && l.pos+1 < len(l.src) && l.src[l.pos+1] == '\n' {
@@ -321,10 +340,19 @@ func (l *lexer) eatKeylike() {
 
 // next returns the next token that is not whitespace or a comment.
 func (l *lexer) next() (token, Span, *lexError) {
+	if l.cached && l.pos == l.cacheFrom {
+		l.pos = l.cacheTo
+		return l.cacheTok, l.cacheSpan, nil
+	}
+	from := l.pos
 	for {
 		t, s, err := l.nextRaw()
-		if err != nil || (t != tWhitespace && t != tComment) {
+		if err != nil {
 			return t, s, err
+		}
+		if t != tWhitespace && t != tComment {
+			l.cached, l.cacheFrom, l.cacheTo, l.cacheTok, l.cacheSpan = true, from, l.pos, t, s
+			return t, s, nil
 		}
 	}
 }
@@ -433,10 +461,16 @@ func hexVal(c rune) int {
 }
 
 func isKeylikeStart(r rune) bool {
-	return r == '_' || r == '-' || unicode.IsLetter(r) || unicode.Is(unicode.Nl, r) || unicode.Is(unicode.Other_ID_Start, r)
+	if r < utf8.RuneSelf {
+		return r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	}
+	return unicode.IsLetter(r) || unicode.Is(unicode.Nl, r) || unicode.Is(unicode.Other_ID_Start, r)
 }
 
 func isKeylikeContinue(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	}
 	return isKeylikeStart(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Mn, unicode.Mc, unicode.Pc, unicode.Other_ID_Continue)
 }
 
