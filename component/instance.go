@@ -42,6 +42,7 @@ type instance struct {
 	handles  handleTable
 	borrowed []uint32   // handles lowered as borrows into the current call (see endCall)
 	task     uint64     // the current call's borrow scope
+	taskSeq  uint64     // the last borrow scope numbered
 	entered  bool       // a call into this instance is on the stack (spec: !may_enter)
 	cxFree   []*canonCx // contexts of lowered calls, recycled
 	noLeave  bool       // in post-return or realloc (spec: !may_leave)

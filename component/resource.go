@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 
 	"github.com/plugwit/plugwit/wit"
 )
@@ -292,14 +291,13 @@ type taskMark struct {
 	borrowed int
 }
 
-// tasks numbers borrow scopes.
-var tasks atomic.Uint64
-
 // beginTask starts the borrow scope of a call into the instance (the spec's
-// Task).
+// Task). Scopes are numbered per instance: a scope is only compared with the
+// handles of its own instance's table.
 func (inst *instance) beginTask() taskMark {
 	m := taskMark{task: inst.task, borrowed: len(inst.borrowed)}
-	inst.task = tasks.Add(1)
+	inst.taskSeq++
+	inst.task = inst.taskSeq
 	return m
 }
 

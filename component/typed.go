@@ -214,16 +214,18 @@ func (p *Params) Call() (*Results, error) {
 	st := f.typed.stack
 	r := &f.typed.results
 	*r = Results{p: p, vals: st[:len(f.sig.Results)]}
-	err := catch(inst.comp.c.name, f.name, func() {
-		if err := f.core.CallWithStack(p.cx.ctx, st); err != nil {
-			panic(err)
-		}
-		if f.sig.IndirectResults {
-			r.indirect = true
-			r.ptr = uint32(st[0])
+	// wazero turns traps, and panics of the host functions the guest calls,
+	// into the error of the call; only checking a result pointer can trap here.
+	err := f.core.CallWithStack(p.cx.ctx, st)
+	if err != nil {
+		err = catch(inst.comp.c.name, f.name, func() { panic(err) })
+	} else if f.sig.IndirectResults {
+		r.indirect = true
+		r.ptr = uint32(st[0])
+		err = catch(inst.comp.c.name, f.name, func() {
 			p.cx.checkTuplePtr("result", r.ptr, p.cx.abi.Layout(f.ft.Result))
-		}
-	})
+		})
+	}
 	if err != nil {
 		inst.endTask(p.task)
 		inst.leaveTo(nil)
