@@ -1,0 +1,299 @@
+package wasi
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/plugwit/plugwit/component"
+)
+
+// Version is the version of the WASI 0.2 interfaces Instantiate defines
+// (the WIT of WebAssembly/WASI v0.2.12). The linker satisfies an import of
+// any 0.2.x version with them (semver-compatible lookup), so components
+// built against WASI 0.2.0 … 0.2.12 all link.
+const Version = "0.2.12"
+
+// Instantiate defines the WASI 0.2 interfaces in l, as cfg grants them:
+//
+//   - wasi:io/error, wasi:io/poll, wasi:io/streams
+//   - wasi:cli/environment, exit, stdin, stdout, stderr, terminal-input,
+//     terminal-output, terminal-stdin, terminal-stdout, terminal-stderr
+//   - wasi:clocks/monotonic-clock, wasi:clocks/wall-clock
+//   - wasi:random/random, insecure, insecure-seed
+//   - wasi:filesystem/types and wasi:filesystem/preopens, with no
+//     preopened directory: a guest can link and run, but no file is
+//     reachable;
+//   - wasi:sockets/network, instance-network, tcp, tcp-create-socket, udp,
+//     udp-create-socket, ip-name-lookup, with no network access: creating
+//     a socket or resolving a name fails with `access-denied`.
+//
+// Not defined yet: wasi:http and the unstable wasi:clocks/timezone. A
+// component importing them needs other definitions in l.
+//
+// The definitions share one WASI context: every component instance made
+// from l sees the same streams and the same table of resources. (A host
+// function does not learn which instance calls it; use one Linker per
+// instance to keep instances apart.)
+//
+// A guest that calls `wasi:cli/exit` ends the call in progress with an
+// error that wraps an *ExitError.
+func Instantiate(l *component.Linker, cfg Config) error {
+	h, err := newHost(cfg)
+	if err != nil {
+		return err
+	}
+	for _, in := range h.interfaces() {
+		li := l.Instance(in.name + "@" + Version)
+		for name, rt := range in.resources {
+			li.Resource(name, rt)
+		}
+		for name, fn := range in.funcs {
+			li.Func(name, fn)
+		}
+	}
+	return nil
+}
+
+// host is one WASI context: the configuration, the standard streams, and
+// the table of the resources handed to guests.
+type host struct {
+	t     *table
+	types [kindCount]*component.ResourceType
+
+	args []string
+	env  [][2]string
+
+	stdin          source
+	stdout, stderr sink
+
+	wallClock func() time.Time
+	monotonic func() uint64
+	injected  bool // monotonic is the host's, not time's
+
+	random   io.Reader // for wasi:random/random
+	insecure io.Reader // for wasi:random/insecure and insecure-seed
+
+	seedOnce sync.Once
+	seed     [2]uint64
+	seedErr  error
+}
+
+func newHost(cfg Config) (*host, error) {
+	h := &host{t: newTable(), args: cfg.args}
+	for k := kindPollable; k < kindCount; k++ {
+		h.types[k] = component.NewResourceType(k.String(), h.dropper(k))
+	}
+	env, err := environment(cfg)
+	if err != nil {
+		return nil, err
+	}
+	h.env = env
+
+	h.stdin = newReaderSource(cfg.stdin)
+	h.stdout = newWriterSink(cfg.stdout)
+	h.stderr = newWriterSink(cfg.stderr)
+	if cfg.stdout != nil && cfg.stdout == cfg.stderr {
+		h.stderr = h.stdout // one writer, one lock
+	}
+
+	h.wallClock = cfg.wallClock
+	if h.wallClock == nil {
+		h.wallClock = time.Now
+	}
+	h.monotonic = cfg.monotonic
+	h.injected = h.monotonic != nil
+	if h.monotonic == nil {
+		start := time.Now()
+		h.monotonic = func() uint64 { return uint64(time.Since(start)) }
+	}
+
+	h.random, h.insecure = cfg.random, cfg.random
+	if h.random == nil {
+		h.random, h.insecure = rand.Reader, mathRandReader{}
+	}
+	return h, nil
+}
+
+// environment returns the guest's environment: the inherited variables
+// (if granted), then the explicit ones, which replace inherited ones of the
+// same name.
+func environment(cfg Config) ([][2]string, error) {
+	var env [][2]string
+	index := map[string]int{}
+	set := func(k, v string) {
+		if i, ok := index[k]; ok {
+			env[i][1] = v
+			return
+		}
+		index[k] = len(env)
+		env = append(env, [2]string{k, v})
+	}
+	if cfg.envInherit {
+		for _, kv := range os.Environ() {
+			if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
+				set(k, v)
+			}
+		}
+	}
+	for _, e := range cfg.env {
+		switch {
+		case e.key == "":
+			return nil, errors.New("wasi: environment variable with an empty name")
+		case strings.ContainsAny(e.key, "=\x00"):
+			return nil, fmt.Errorf("wasi: environment variable name %q contains '=' or NUL", e.key)
+		case strings.ContainsRune(e.value, 0):
+			return nil, fmt.Errorf("wasi: environment variable %s: value contains NUL", e.key)
+		}
+		set(e.key, e.value)
+	}
+	return env, nil
+}
+
+// dropper is the destructor of a resource type: the guest dropped its
+// owned handle, so the host forgets the object.
+func (h *host) dropper(k kind) func(ctx context.Context, rep uint32) error {
+	return func(ctx context.Context, rep uint32) error {
+		_, err := h.t.remove(k, rep)
+		return err
+	}
+}
+
+// iface is the definitions of one interface.
+type iface struct {
+	name      string // without version: "wasi:io/streams"
+	resources map[string]*component.ResourceType
+	funcs     map[string]component.HostFunc
+}
+
+// interfaces lists every interface the host defines.
+func (h *host) interfaces() []*iface {
+	return []*iface{
+		h.ioError(), h.ioPoll(), h.ioStreams(),
+		h.cliEnvironment(), h.cliExit(),
+		h.cliStdin(), h.cliStdout(), h.cliStderr(),
+		h.cliTerminalInput(), h.cliTerminalOutput(),
+		h.cliTerminalStdin(), h.cliTerminalStdout(), h.cliTerminalStderr(),
+		h.clocksMonotonic(), h.clocksWall(),
+		h.randomRandom(), h.randomInsecure(), h.randomInsecureSeed(),
+		h.filesystemTypes(), h.filesystemPreopens(),
+		h.socketsNetwork(), h.socketsInstanceNetwork(),
+		h.socketsTCP(), h.socketsTCPCreate(), h.socketsUDP(), h.socketsUDPCreate(),
+		h.socketsIPNameLookup(),
+	}
+}
+
+// newIface starts an interface that defines (or re-exports, through `use`)
+// the resource types of kinds.
+func (h *host) newIface(name string, kinds ...kind) *iface {
+	in := &iface{name: name, resources: map[string]*component.ResourceType{}, funcs: map[string]component.HostFunc{}}
+	for _, k := range kinds {
+		in.resources[k.String()] = h.types[k]
+	}
+	return in
+}
+
+// unreachable defines the methods of a resource type whose objects the
+// host never makes (yet): the guest cannot hold a handle of it, so a call
+// can only name an unknown rep, and traps.
+func (h *host) unreachable(in *iface, k kind, methods []string) {
+	for _, m := range methods {
+		in.funcs["[method]"+k.String()+"."+m] = func(ctx context.Context, args []component.Value) (component.Value, error) {
+			if _, err := resourceArg[any](h, args, 0, k); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%s.%s: not implemented", k, m)
+		}
+	}
+}
+
+// ---- values ----
+
+// newResource puts obj in the table and returns an owned handle to it.
+func (h *host) newResource(k kind, obj any) (component.Value, error) {
+	rep, err := h.t.add(k, obj)
+	if err != nil {
+		return nil, err
+	}
+	return component.Resource{Type: h.types[k], Rep: rep, Own: true}, nil
+}
+
+// resourceArg returns the object behind the handle args[i], of kind k.
+func resourceArg[T any](h *host, args []component.Value, i int, k kind) (T, error) {
+	var zero T
+	if i >= len(args) {
+		return zero, fmt.Errorf("missing argument %d", i)
+	}
+	r, ok := args[i].(component.Resource)
+	if !ok {
+		return zero, fmt.Errorf("argument %d: expected a %s handle, got %T", i, k, args[i])
+	}
+	if r.Type != h.types[k] {
+		name := "foreign"
+		if r.Type != nil {
+			name = "foreign " + r.Type.Name()
+		}
+		return zero, fmt.Errorf("argument %d: expected a %s handle of this WASI host, got a %s handle", i, k, name)
+	}
+	obj, err := h.t.get(k, r.Rep)
+	if err != nil {
+		return zero, fmt.Errorf("argument %d: %w", i, err)
+	}
+	v, ok := obj.(T)
+	if !ok {
+		return zero, fmt.Errorf("argument %d: %s handle (rep %d) holds a %T", i, k, r.Rep, obj)
+	}
+	return v, nil
+}
+
+func u64Arg(args []component.Value, i int) (uint64, error) {
+	if i >= len(args) {
+		return 0, fmt.Errorf("missing argument %d", i)
+	}
+	v, ok := args[i].(component.U64)
+	if !ok {
+		return 0, fmt.Errorf("argument %d: expected a u64, got %T", i, args[i])
+	}
+	return uint64(v), nil
+}
+
+func bytesArg(args []component.Value, i int) ([]byte, error) {
+	if i >= len(args) {
+		return nil, fmt.Errorf("missing argument %d", i)
+	}
+	l, ok := args[i].(component.List)
+	if !ok {
+		return nil, fmt.Errorf("argument %d: expected a list<u8>, got %T", i, args[i])
+	}
+	b := make([]byte, len(l))
+	for j, e := range l {
+		u, ok := e.(component.U8)
+		if !ok {
+			return nil, fmt.Errorf("argument %d: expected a list<u8>, got an element %T", i, e)
+		}
+		b[j] = byte(u)
+	}
+	return b, nil
+}
+
+func bytesValue(b []byte) component.List {
+	l := make(component.List, len(b))
+	for i, c := range b {
+		l[i] = component.U8(c)
+	}
+	return l
+}
+
+// clampLen turns a length a guest asked for into one the host accepts.
+func clampLen(n uint64, limit int) int {
+	if n > uint64(limit) {
+		return limit
+	}
+	return int(n)
+}
