@@ -1029,7 +1029,9 @@ func (f *funcVal) callLifted(ctx context.Context, name string, caller *instance,
 	task := inst.beginTask()
 	returned := false
 	err = catch(comp, name, func() {
-		cx := f.cx(ctx)
+		cx := inst.getCx()
+		defer inst.putCx(cx)
+		f.initCx(cx, ctx)
 		// lower_flat_values(MAX_FLAT_PARAMS)
 		var flat []uint64
 		if f.sig.IndirectParams {

@@ -69,9 +69,10 @@ func (inst *instance) lift(d *types.LiftDef) *funcVal {
 	return f
 }
 
-func (f *funcVal) cx(ctx context.Context) *canonCx {
+// initCx sets cx up for a call of f.
+func (f *funcVal) initCx(cx *canonCx, ctx context.Context) {
 	c := f.inst.comp.c
-	return &canonCx{ctx: ctx, r: c.types, abi: c.abi, mem: f.mem, realloc: f.realloc, enc: f.opts.Encoding, inst: f.inst}
+	*cx = canonCx{ctx: ctx, r: c.types, abi: c.abi, mem: f.mem, realloc: f.realloc, enc: f.opts.Encoding, inst: f.inst}
 }
 
 // call calls the function with dynamic values.
