@@ -135,14 +135,11 @@ func (s *readerSource) take(ctx context.Context, n int, block, discard bool) ([]
 		if s.err != nil {
 			return nil, 0, s.err
 		}
-		if n == 0 {
-			return nil, 0, nil
-		}
 		s.fillLocked()
 		if len(s.buf) > 0 || s.err != nil {
 			continue
 		}
-		if !block {
+		if !block || n == 0 {
 			return nil, 0, nil
 		}
 		if s.sync {
