@@ -208,7 +208,7 @@ func TestStdioDefaults(t *testing.T) {
 // chunkWriter records the size of every Write.
 type chunkWriter struct {
 	n, biggest, calls int
-	flushes         int
+	flushes           int
 }
 
 func (w *chunkWriter) Write(p []byte) (int, error) {
@@ -321,7 +321,9 @@ func TestStreamErrors(t *testing.T) {
 	for _, op := range []func() component.Value{
 		func() component.Value { return th.call(bwf, out, u8s("again")) },
 		func() component.Value { return th.call(cw, out) },
-		func() component.Value { return th.call("wasi:io/streams#[method]output-stream.write", out, component.List{}) },
+		func() component.Value {
+			return th.call("wasi:io/streams#[method]output-stream.write", out, component.List{})
+		},
 		func() component.Value { return th.call("wasi:io/streams#[method]output-stream.flush", out) },
 	} {
 		if c, _ := streamErrCase(t, op()); c != "closed" {
@@ -540,7 +542,9 @@ func TestClocks(t *testing.T) {
 	p := th.call("wasi:clocks/monotonic-clock#subscribe-duration", component.U64(500))
 	q := th.call("wasi:clocks/monotonic-clock#subscribe-instant", component.U64(1200))
 	past := th.call("wasi:clocks/monotonic-clock#subscribe-instant", component.U64(10))
-	ready := func(p component.Value) bool { return th.call("wasi:io/poll#[method]pollable.ready", p) == component.Bool(true) }
+	ready := func(p component.Value) bool {
+		return th.call("wasi:io/poll#[method]pollable.ready", p) == component.Bool(true)
+	}
 	if ready(p) || ready(q) || !ready(past) {
 		t.Errorf("at 1000: ready %v %v %v, want false false true", ready(p), ready(q), ready(past))
 	}
