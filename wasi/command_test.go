@@ -1,0 +1,145 @@
+package wasi_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plugwit/plugwit/component"
+	"github.com/plugwit/plugwit/wasi"
+)
+
+// The fixtures of testdata/ are hand-written components (NAME.wat, built
+// into NAME.wasm by scripts/build-fixtures.sh): exit.wat calls
+// wasi:cli/exit, cat.wat copies stdin to stdout.
+
+func instantiate(t *testing.T, file string, cfg wasi.Config) (*component.Instance, func()) {
+	t.Helper()
+	wasm, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rt := component.NewRuntime(ctx, component.NewRuntimeConfig())
+	c, err := rt.Compile(ctx, wasm, component.WithName(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := component.NewLinker(rt)
+	if err := wasi.Instantiate(l, cfg); err != nil {
+		t.Fatal(err)
+	}
+	inst, err := l.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inst, func() { rt.Close(ctx) }
+}
+
+func TestExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		fn   string
+		args []component.Value
+		code uint32
+	}{
+		{"wasi:cli/run@0.2.0#run", nil, 7},
+		{"exit-ok", nil, 0},
+		{"exit-err", nil, 1},
+		{"exit-with", []component.Value{component.U8(42)}, 42},
+	} {
+		t.Run(tc.fn, func(t *testing.T) {
+			inst, done := instantiate(t, "exit.wasm", wasi.NewConfig())
+			defer done()
+			_, err := inst.Func(tc.fn).Call(context.Background(), tc.args...)
+			var exit *wasi.ExitError
+			if !errors.As(err, &exit) {
+				t.Fatalf("error %v, want an *ExitError", err)
+			}
+			if exit.Code != tc.code {
+				t.Errorf("exit code %d, want %d", exit.Code, tc.code)
+			}
+			var trap *component.Trap
+			if !errors.As(err, &trap) {
+				t.Errorf("error %v is not a *component.Trap", err)
+			}
+		})
+	}
+}
+
+func TestCat(t *testing.T) {
+	// 8 MiB of text through the guest: the guest reads 64 KiB at a time
+	// and the writer never receives more than 64 KiB in one Write.
+	input := strings.Repeat("the quick brown fox jumps over the lazy dog\n", 8<<20/44)
+	var out chunkWriter
+	inst, done := instantiate(t, "cat.wasm", wasi.NewConfig().WithStdin(strings.NewReader(input)).WithStdout(&out))
+	defer done()
+	res, err := inst.Func("wasi:cli/run@0.2.0#run").Call(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res != component.Ok(nil) {
+		t.Errorf("run = %v, want ok", res)
+	}
+	if out.buf.String() != input {
+		t.Errorf("stdout has %d bytes, want the %d of stdin", out.buf.Len(), len(input))
+	}
+	if out.biggest > 64<<10 {
+		t.Errorf("one Write of %d bytes: the host buffered more than a chunk", out.biggest)
+	}
+	if res, err := inst.Func("fail").Call(context.Background()); err != nil || res != component.Err(nil) {
+		t.Errorf("fail = %v, %v; want err", res, err)
+	}
+}
+
+type chunkWriter struct {
+	buf     bytes.Buffer
+	biggest int
+}
+
+func (w *chunkWriter) Write(p []byte) (int, error) {
+	w.biggest = max(w.biggest, len(p))
+	return w.buf.Write(p)
+}
+
+func TestCatFromPipe(t *testing.T) {
+	pr, pw := io.Pipe()
+	var out bytes.Buffer
+	inst, done := instantiate(t, "cat.wasm", wasi.NewConfig().WithStdin(pr).WithStdout(&out))
+	defer done()
+	go func() {
+		for _, s := range []string{"one ", "two ", "three"} {
+			time.Sleep(5 * time.Millisecond)
+			pw.Write([]byte(s))
+		}
+		pw.Close()
+	}()
+	if _, err := inst.Func("wasi:cli/run@0.2.0#run").Call(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "one two three" {
+		t.Errorf("stdout = %q", out.String())
+	}
+}
+
+func TestCancelBlockedGuest(t *testing.T) {
+	pr, pw := io.Pipe() // no data ever comes
+	defer pw.Close()
+	inst, done := instantiate(t, "cat.wasm", wasi.NewConfig().WithStdin(pr))
+	defer done()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := inst.Func("wasi:cli/run@0.2.0#run").Call(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error %v, want one wrapping context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the blocked call ended %v after its deadline", d)
+	}
+}
