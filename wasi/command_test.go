@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,7 +18,8 @@ import (
 
 // The fixtures of testdata/ are hand-written components (NAME.wat, built
 // into NAME.wasm by scripts/build-fixtures.sh): exit.wat calls
-// wasi:cli/exit, cat.wat copies stdin to stdout.
+// wasi:cli/exit, cat.wat copies stdin to stdout, env.wat returns its
+// environment, arguments and working directory.
 
 func instantiate(t *testing.T, file string, cfg wasi.Config) (*component.Instance, func()) {
 	t.Helper()
@@ -141,5 +143,34 @@ func TestCancelBlockedGuest(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("the blocked call ended %v after its deadline", d)
+	}
+}
+
+func TestEnvironmentReachesGuest(t *testing.T) {
+	call := func(inst *component.Instance, fn string) string {
+		t.Helper()
+		v, err := inst.Func(fn).Call(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(v)
+	}
+	t.Setenv("PLUGWIT_WASI_SECRET", "s3cret")
+	inst, done := instantiate(t, "env.wasm", wasi.NewConfig())
+	defer done()
+	if env, args := call(inst, "env"), call(inst, "args"); env != "[]" || args != "[]" {
+		t.Errorf("by default the guest sees env %s and args %s, want none", env, args)
+	}
+	if cwd := call(inst, "cwd"); cwd != fmt.Sprint(component.None) {
+		t.Errorf("cwd = %s, want none", cwd)
+	}
+
+	inst, done = instantiate(t, "env.wasm", wasi.NewConfig().WithEnv("A", "1").WithEnv("B", "two words").WithArgs("prog", "-x", "ünï"))
+	defer done()
+	if got, want := call(inst, "env"), "[[A 1] [B two words]]"; got != want {
+		t.Errorf("env = %s, want %s", got, want)
+	}
+	if got, want := call(inst, "args"), "[prog -x ünï]"; got != want {
+		t.Errorf("args = %s, want %s", got, want)
 	}
 }
