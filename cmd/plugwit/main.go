@@ -8,7 +8,7 @@
 //
 //	wit      check, print and encode WIT packages
 //	inspect  print a component's imports, exports and modules
-//	run      instantiate a component and call its exports
+//	run      run a component, or call its exports
 //
 // Run `plugwit help <command>` for the arguments of a command.
 //
@@ -35,6 +35,7 @@ const (
 // cli is what a command may touch of the outside world. Commands take it as
 // an argument, never use os.Stdout or os.Exit, so tests run them in process.
 type cli struct {
+	stdin          io.Reader // nil: empty (what a component run reads as its stdin)
 	stdout, stderr io.Writer
 
 	// pushPath loads a WIT package into a Resolve: (*wit.Resolve).PushPath,
@@ -63,7 +64,8 @@ func commands() []*command {
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, pushPath: (*wit.Resolve).PushPath}
+	os.Exit(c.main(os.Args[1:]))
 }
 
 // run executes the plugwit command line args (without the program name) and

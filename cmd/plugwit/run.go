@@ -3,48 +3,80 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/plugwit/plugwit/component"
 	"github.com/plugwit/plugwit/internal/wave"
+	"github.com/plugwit/plugwit/wasi"
 	"github.com/plugwit/plugwit/wit"
 )
 
 // The `run` command: instantiate a component and call its exports.
 
-const runUsage = `usage: plugwit run [--stub-imports] FILE [--invoke EXPR]...
+const runUsage = `usage: plugwit run [flags] FILE [--invoke EXPR]... [-- ARG...]
 
-Instantiate the component FILE and call the exports named by each --invoke
-EXPR, a call in WAVE syntax (greet({content: "hi", name: "x"})); each result
-is printed in WAVE. Without --invoke, the component is instantiated and the
-command exits 0.
+Instantiate the component FILE over plugwit's WASI 0.2 host and run it.
+
+Without --invoke, a component that exports wasi:cli/run runs as a command:
+plugwit calls its run function and exits with its status (0 for ok, 1 for
+err, or the code the component passes to wasi:cli/exit). A component
+without wasi:cli/run is only instantiated, and the command exits 0.
+
+With --invoke, plugwit calls the export named by each EXPR, a call in WAVE
+syntax (greet({content: "hi", name: "x"})), and prints each result in WAVE.
+A call to wasi:cli/exit ends the command with that code.
+
+The component gets plugwit's standard input, output and error, the program
+name FILE and the arguments ARG after --, and nothing else: no environment
+variable unless granted by --env or --env-inherit, no directory, no
+network.
 
 Flags:
-  --stub-imports   satisfy every function import with a stub that logs the
-                   call to stderr and returns the zero value of its result
-                   (WASI imports included until plugwit has a WASI host)
+  --env K=V        give the component the environment variable K=V; --env K
+                   passes K from plugwit's environment (repeatable)
+  --env-inherit    give the component plugwit's whole environment
+  --stub-imports   satisfy every non-WASI function import with a stub that
+                   logs the call to stderr and returns the zero value of its
+                   result
   --invoke EXPR    call an export; may be repeated, calls run in order
   -h, --help       print this help
 `
 
 func runCommand() *command {
-	return &command{name: "run", summary: "instantiate a component and call its exports", usage: runUsage, run: runRun}
+	return &command{name: "run", summary: "run a component, or call its exports", usage: runUsage, run: runRun}
 }
 
 func runRun(c *cli, args []string) int {
 	fs := newFlagSet(c, "run")
 	stub := fs.Bool("stub-imports", false, "")
+	envInherit := fs.Bool("env-inherit", false, "")
 	var invokes listFlag
 	fs.Func("invoke", "", func(s string) error { invokes = append(invokes, s); return nil })
-	pos, code, ok := parseArgs(c, fs, runUsage, args)
+	var env [][2]string
+	fs.Func("env", "", func(s string) error {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok {
+			v, ok = os.LookupEnv(k)
+			if !ok {
+				return nil // --env K of an unset variable sets nothing
+			}
+		}
+		if k == "" {
+			return fmt.Errorf("empty variable name in %q", s)
+		}
+		env = append(env, [2]string{k, v})
+		return nil
+	})
+	own, guestArgs := splitGuestArgs(fs, args)
+	pos, code, ok := parseArgs(c, fs, runUsage, own)
 	if !ok {
 		return code
 	}
 	if len(pos) != 1 {
-		fmt.Fprintf(c.stderr, "plugwit run: expected one FILE, got %d\n\n%s", len(pos), runUsage)
+		fmt.Fprintf(c.stderr, "plugwit run: expected one FILE before --, got %d\n\n%s", len(pos), runUsage)
 		return exitUsage
 	}
 	file := pos[0]
@@ -62,12 +94,20 @@ func runRun(c *cli, args []string) int {
 		return exitFail
 	}
 	l := component.NewLinker(rt)
-	if *stub {
-		l.StubImports(comp, nil, c.stderr)
-	} else if wasi := wasiImports(comp); len(wasi) > 0 {
-		fmt.Fprintf(c.stderr, "plugwit run: %s imports WASI (%s), which plugwit cannot provide yet; use --stub-imports to stub it\n",
-			file, strings.Join(wasi, ", "))
+	cfg := wasi.NewConfig().WithStdin(c.stdin).WithStdout(c.stdout).WithStderr(c.stderr).
+		WithArgs(append([]string{file}, guestArgs...)...)
+	if *envInherit {
+		cfg = cfg.WithEnvInherit()
+	}
+	for _, kv := range env {
+		cfg = cfg.WithEnv(kv[0], kv[1])
+	}
+	if err := wasi.Instantiate(l, cfg); err != nil {
+		fmt.Fprintf(c.stderr, "plugwit run: %v\n", err)
 		return exitFail
+	}
+	if *stub {
+		l.StubImports(comp, func(name string) bool { return !strings.HasPrefix(name, "wasi:") }, c.stderr)
 	}
 	inst, err := l.Instantiate(ctx, comp)
 	if err != nil {
@@ -75,27 +115,76 @@ func runRun(c *cli, args []string) int {
 		return exitFail
 	}
 	defer inst.Close(ctx)
+	if len(invokes) == 0 {
+		return runCommandExport(c, ctx, inst)
+	}
 	for _, expr := range invokes {
-		if code := invoke(c, ctx, comp, inst, expr); code != exitOK {
+		if code, stop := invoke(c, ctx, comp, inst, expr); stop {
 			return code
 		}
 	}
 	return exitOK
 }
 
-// wasiImports lists the component's WASI imports.
-func wasiImports(comp *component.Compiled) []string {
-	var out []string
-	for _, im := range comp.Imports() {
-		if strings.HasPrefix(im.Name, "wasi:") {
-			out = append(out, im.Name)
+// splitGuestArgs splits the command line at the first `--` that is not
+// the value of a flag: plugwit's arguments before it, the component's
+// after it.
+func splitGuestArgs(fs *flag.FlagSet, args []string) (own, guest []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return args[:i], args[i+1:]
+		}
+		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		if len(a) > 1 && a[0] == '-' && !strings.Contains(name, "=") {
+			if f := fs.Lookup(name); f != nil && !isBoolFlag(f) {
+				i++ // the flag's value
+			}
 		}
 	}
-	sort.Strings(out)
-	return out
+	return args, nil
 }
 
-func invoke(c *cli, ctx context.Context, comp *component.Compiled, inst *component.Instance, expr string) int {
+// runCommandExport runs the component's wasi:cli/run export, if it has one
+// (at any 0.2.x version), and returns the exit code.
+func runCommandExport(c *cli, ctx context.Context, inst *component.Instance) int {
+	var run *component.Func
+	for _, name := range inst.Exports() {
+		if strings.HasPrefix(name, "wasi:cli/run@0.2.") && strings.HasSuffix(name, "#run") {
+			run = inst.Func(name)
+			break
+		}
+	}
+	if run == nil {
+		return exitOK
+	}
+	res, err := run.Call(ctx)
+	if code, exited := exitCode(err); exited {
+		return code
+	}
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plugwit run: %v\n", err)
+		return exitFail
+	}
+	if r, ok := res.(component.Result); ok && r.IsErr {
+		return exitFail
+	}
+	return exitOK
+}
+
+// exitCode reports whether err is the component's call to wasi:cli/exit,
+// and with which code.
+func exitCode(err error) (int, bool) {
+	var exit *wasi.ExitError
+	if !errors.As(err, &exit) {
+		return 0, false
+	}
+	return int(exit.Code), true
+}
+
+// invoke calls the export expr names. It reports whether the command must
+// stop, and with which code: after a failure, or a call to wasi:cli/exit.
+func invoke(c *cli, ctx context.Context, comp *component.Compiled, inst *component.Instance, expr string) (code int, stop bool) {
 	funcs := map[string]*component.Func{}
 	lookupFn := func(name string) (*wit.Function, bool) {
 		f := inst.Func(name)
@@ -111,25 +200,28 @@ func invoke(c *cli, ctx context.Context, comp *component.Compiled, inst *compone
 	if err != nil {
 		if errors.Is(err, errNoFunc) || strings.Contains(err.Error(), "unknown function") {
 			fmt.Fprintf(c.stderr, "plugwit run: --invoke %s: %v (exports: %s)\n", expr, err, strings.Join(inst.Exports(), ", "))
-			return exitFail
+			return exitFail, true
 		}
 		fmt.Fprintf(c.stderr, "plugwit run: --invoke %s: %v\n", expr, err)
-		return exitFail
+		return exitFail, true
 	}
 	res, err := funcs[wf.Name].Call(ctx, args...)
+	if code, exited := exitCode(err); exited {
+		return code, true
+	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "plugwit run: %v\n", err)
-		return exitFail
+		return exitFail, true
 	}
 	out, err := wave.FormatResult(comp.Types(), wf, res)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "plugwit run: formatting the result of %s: %v\n", wf.Name, err)
-		return exitFail
+		return exitFail, true
 	}
 	if out != "" {
 		fmt.Fprintln(c.stdout, out)
 	}
-	return exitOK
+	return exitOK, false
 }
 
 var errNoFunc = errors.New("no such function")

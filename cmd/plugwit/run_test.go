@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/plugwit/plugwit/wit"
+)
+
+// runCLIStdin is runCLI with stdin.
+func runCLIStdin(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	c := &cli{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, pushPath: (*wit.Resolve).PushPath}
+	code = c.main(args)
+	return code, out.String(), errb.String()
+}
+
+const (
+	greeterDir = "../../testdata/plugins/greeter/"
+	wasiDir    = "../../wasi/testdata/"
+)
+
+func TestRunGreeters(t *testing.T) {
+	for _, p := range []string{"c/greeter-c.wasm", "go/greeter-go.wasm", "qjs/greeter-qjs.wasm"} {
+		t.Run(p, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "run", "--stub-imports", greeterDir+p,
+				"--invoke", "init-plugin()", "--invoke", `greet({content: "hello world from wasm!", name: "alez"})`)
+			if code != exitOK {
+				t.Fatalf("exit code %d, stderr:\n%s", code, stderr)
+			}
+			if want := "Oh! hello world from wasm!, my name is alez\n"; stdout != want {
+				t.Errorf("stdout = %q, want %q", stdout, want)
+			}
+			// Only cool-print is stubbed: WASI is plugwit's.
+			if want := "stub: cool-print()\n"; stderr != want {
+				t.Errorf("stderr = %q, want %q", stderr, want)
+			}
+		})
+	}
+}
+
+func TestRunWithoutStubs(t *testing.T) {
+	code, _, stderr := runCLI(t, "run", greeterDir+"c/greeter-c.wasm")
+	if code != exitFail || !strings.Contains(stderr, "import `cool-print`: no host function defined") {
+		t.Errorf("exit code %d, stderr %q: want 1 and the missing import", code, stderr)
+	}
+}
+
+func TestRunCommand(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		stdin  string
+		args   []string
+		code   int
+		stdout string
+	}{
+		{"run exits 7", "", []string{"run", wasiDir + "exit.wasm"}, 7, ""},
+		{"exit stops the invokes", "", []string{"run", wasiDir + "exit.wasm", "--invoke", "exit-with(3)", "--invoke", "exit-with(4)"}, 3, ""},
+		{"exit 0 stops the invokes", "", []string{"run", wasiDir + "exit.wasm", "--invoke", "exit-ok()", "--invoke", "exit-with(4)"}, 0, ""},
+		{"exit err", "", []string{"run", wasiDir + "exit.wasm", "--invoke", "exit-err()"}, 1, ""},
+		{"cat", "from stdin\n", []string{"run", wasiDir + "cat.wasm"}, 0, "from stdin\n"},
+		{"cat of nothing", "", []string{"run", wasiDir + "cat.wasm"}, 0, ""},
+		{"run returns err", "", []string{"run", wasiDir + "cat.wasm", "--invoke", "fail()"}, 0, "err\n"},
+		{"no env by default", "", []string{"run", wasiDir + "env.wasm", "--invoke", "env()", "--invoke", "args()"}, 0,
+			"[]\n[\"" + wasiDir + "env.wasm\"]\n"},
+		{"env and args", "", []string{"run", "--env", "A=1", wasiDir + "env.wasm", "--env=B=x=y", "--invoke", "env()", "--invoke", "args()", "--", "-x", "--invoke", "--"}, 0,
+			"[(\"A\", \"1\"), (\"B\", \"x=y\")]\n[\"" + wasiDir + "env.wasm\", \"-x\", \"--invoke\", \"--\"]\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLIStdin(t, tc.stdin, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d (stderr %q)", code, tc.code, stderr)
+			}
+			if stdout != tc.stdout {
+				t.Errorf("stdout = %q, want %q", stdout, tc.stdout)
+			}
+			if stderr != "" {
+				t.Errorf("stderr = %q, want nothing", stderr)
+			}
+		})
+	}
+}
+
+func TestRunEnvInherit(t *testing.T) {
+	t.Setenv("PLUGWIT_RUN_TEST", "inherited")
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"run", wasiDir + "env.wasm", "--invoke", "env()"}, false},
+		{[]string{"run", "--env-inherit", wasiDir + "env.wasm", "--invoke", "env()"}, true},
+		{[]string{"run", "--env", "PLUGWIT_RUN_TEST", wasiDir + "env.wasm", "--invoke", "env()"}, true},
+	} {
+		code, stdout, stderr := runCLI(t, tc.args...)
+		if code != exitOK {
+			t.Fatalf("%v: exit code %d, stderr %q", tc.args, code, stderr)
+		}
+		if got := strings.Contains(stdout, `("PLUGWIT_RUN_TEST", "inherited")`); got != tc.want {
+			t.Errorf("%v: variable passed %v, want %v; stdout %q", tc.args, got, tc.want, stdout)
+		}
+	}
+}
+
+func TestRunUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"run"},
+		{"run", wasiDir + "exit.wasm", "extra"},
+		{"run", "--env", "=x", wasiDir + "exit.wasm"},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != exitUsage || !strings.Contains(stderr, "usage: plugwit run") {
+			t.Errorf("%v: exit code %d, stderr %q; want 2 and the usage", args, code, stderr)
+		}
+	}
+}
