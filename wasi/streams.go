@@ -262,7 +262,7 @@ type ioErrorObj struct{ err error }
 // result of the guest's call (an error that is not the stream's, such as a
 // cancelled ctx, traps instead).
 func (h *host) streamError(st *streamState, err error) (component.Value, error) {
-	if err == context.Canceled || err == context.DeadlineExceeded {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return nil, err
 	}
 	if st.failed || err == io.EOF || err == errClosed {
