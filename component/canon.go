@@ -594,8 +594,7 @@ func (cx *canonCx) lowerFlat(v Value, t wit.Type, out []uint64) []uint64 {
 	k, id := cx.kind(t)
 	switch k := k.(type) {
 	case *wit.List:
-		l := listOf(v)
-		ptr, n := cx.storeList(k.Elem, l)
+		ptr, n := cx.storeListValue(k.Elem, v)
 		return append(out, uint64(ptr), uint64(n))
 	case *wit.Map:
 		l := listOf(v)
@@ -859,7 +858,7 @@ func (cx *canonCx) store(v Value, t wit.Type, ptr uint32) {
 	k, id := cx.kind(t)
 	switch k := k.(type) {
 	case *wit.List:
-		lp, n := cx.storeList(k.Elem, listOf(v))
+		lp, n := cx.storeListValue(k.Elem, v)
 		cx.storeInt(ptr, 4, uint64(lp))
 		cx.storeInt(ptr+4, 4, uint64(n))
 	case *wit.Map:
@@ -977,6 +976,40 @@ func (cx *canonCx) storeUTF16(s string) (uint32, uint32) {
 	ptr := cx.alloc(2, uint32(len(b)))
 	cx.write(ptr, b)
 	return ptr, uint32(len(b) / 2)
+}
+
+// storeListValue stores a List, or Bytes for a list<u8> (one copy).
+func (cx *canonCx) storeListValue(elem wit.Type, v Value) (uint32, uint32) {
+	if b, ok := v.(Bytes); ok {
+		if p, ok := peelPrim(cx.r, elem); !ok || p != wit.U8 {
+			badValue("Bytes given for a list<%s>; Bytes is only for list<u8>", cx.r.TypeString(elem))
+		}
+		if uint64(len(b)) > math.MaxUint32/2 {
+			badValue("list of %d bytes is too large", len(b))
+		}
+		ptr := cx.alloc(1, uint32(len(b)))
+		cx.write(ptr, b)
+		return ptr, uint32(len(b))
+	}
+	return cx.storeList(elem, listOf(v))
+}
+
+// peelPrim returns the primitive a type is, through aliases.
+func peelPrim(r *wit.Resolve, t wit.Type) (wit.Primitive, bool) {
+	for {
+		switch x := t.(type) {
+		case wit.Primitive:
+			return x, true
+		case wit.TypeID:
+			a, ok := r.Types[x].Kind.(*wit.Alias)
+			if !ok {
+				return 0, false
+			}
+			t = a.Type
+		default:
+			return 0, false
+		}
+	}
 }
 
 func (cx *canonCx) storeList(elem wit.Type, l List) (uint32, uint32) {

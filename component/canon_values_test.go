@@ -108,6 +108,9 @@ func echoCases() []echoCase {
 		{fn: "string-l1", in: String(""), reply: String("")},
 		{fn: "list-u8", in: List{}, reply: bytesValue([]byte{0, 1, 255})},
 		{fn: "list-u8", in: bytesValue(bytes.Repeat([]byte{7}, 1000)), reply: List{}},
+		// Bytes lowers like a List of U8 (and lifts as one).
+		{fn: "list-u8", in: Bytes{1, 2, 255}, reply: Bytes{9, 8},
+			gotIn: bytesValue([]byte{1, 2, 255}), gotR: bytesValue([]byte{9, 8})},
 		{fn: "list-string", in: List{String("a"), String(""), String("𝄞")}, reply: List{}},
 		{fn: "list-string16", in: List{String("a"), String(""), String("𝄞")}, reply: List{String("日本")}},
 		{fn: "list-point", in: List{point(-1, 2, "p"), point(math.MaxInt32, math.MinInt32, "")}, reply: List{point(0, 0, "origin")}},

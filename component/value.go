@@ -100,3 +100,10 @@ func (Enum) isValue()    {}
 func (Option) isValue()  {}
 func (Result) isValue()  {}
 func (Flags) isValue()   {}
+
+// Bytes is a `list<u8>` value given as a byte slice: lowering accepts it
+// wherever a list<u8> is expected and copies it in one piece, which is much
+// cheaper than a List of U8. (Lifting still produces a List of U8.)
+type Bytes []byte
+
+func (Bytes) isValue() {}
