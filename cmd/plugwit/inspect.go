@@ -38,15 +38,11 @@ func runInspect(c *cli, args []string) int {
 		return exitUsage
 	}
 	file := pos[0]
-	wasm, err := os.ReadFile(file)
-	if err != nil {
-		fmt.Fprintf(c.stderr, "plugwit inspect: %v\n", err)
-		return exitFail
-	}
 	ctx := context.Background()
-	rt := component.NewRuntime(ctx, component.NewRuntimeConfig())
-	defer rt.Close(ctx)
-	comp, err := rt.Compile(ctx, wasm, component.WithName(file))
+	rt, comp, wasm, err := compileFile(ctx, file)
+	if rt != nil {
+		defer rt.Close(ctx)
+	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "plugwit inspect: %v\n", err)
 		return exitFail
@@ -88,4 +84,17 @@ func runInspect(c *cli, args []string) int {
 		}
 	}
 	return exitOK
+}
+
+// compileFile reads and compiles the component FILE on a new runtime,
+// named after the file. The runtime is returned, to be closed, even when
+// compiling fails.
+func compileFile(ctx context.Context, file string) (*component.Runtime, *component.Compiled, []byte, error) {
+	wasm, err := os.ReadFile(file)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rt := component.NewRuntime(ctx, component.NewRuntimeConfig())
+	comp, err := rt.Compile(ctx, wasm, component.WithName(file))
+	return rt, comp, wasm, err
 }

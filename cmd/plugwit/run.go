@@ -80,15 +80,11 @@ func runRun(c *cli, args []string) int {
 		return exitUsage
 	}
 	file := pos[0]
-	wasm, err := os.ReadFile(file)
-	if err != nil {
-		fmt.Fprintf(c.stderr, "plugwit run: %v\n", err)
-		return exitFail
-	}
 	ctx := context.Background()
-	rt := component.NewRuntime(ctx, component.NewRuntimeConfig())
-	defer rt.Close(ctx)
-	comp, err := rt.Compile(ctx, wasm, component.WithName(file))
+	rt, comp, _, err := compileFile(ctx, file)
+	if rt != nil {
+		defer rt.Close(ctx)
+	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "plugwit run: %v\n", err)
 		return exitFail
