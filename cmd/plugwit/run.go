@@ -182,9 +182,11 @@ func exitCode(err error) (int, bool) {
 // stop, and with which code: after a failure, or a call to wasi:cli/exit.
 func invoke(c *cli, ctx context.Context, comp *component.Compiled, inst *component.Instance, expr string) (code int, stop bool) {
 	funcs := map[string]*component.Func{}
+	unknown := false
 	lookupFn := func(name string) (*wit.Function, bool) {
 		f := inst.Func(name)
 		if f == nil {
+			unknown = true
 			return nil, false
 		}
 		funcs[name] = f
@@ -194,7 +196,7 @@ func invoke(c *cli, ctx context.Context, comp *component.Compiled, inst *compone
 	}
 	wf, args, err := wave.ParseCall(comp.Types(), lookupFn, expr)
 	if err != nil {
-		if errors.Is(err, errNoFunc) || strings.Contains(err.Error(), "unknown function") {
+		if unknown {
 			fmt.Fprintf(c.stderr, "plugwit run: --invoke %s: %v (exports: %s)\n", expr, err, strings.Join(inst.Exports(), ", "))
 			return exitFail, true
 		}
@@ -219,5 +221,3 @@ func invoke(c *cli, ctx context.Context, comp *component.Compiled, inst *compone
 	}
 	return exitOK, false
 }
-
-var errNoFunc = errors.New("no such function")
