@@ -352,7 +352,6 @@ func (r *Results) Finish() error {
 	p := r.p
 	f := p.f
 	inst := f.inst
-	defer inst.leaveTo(nil)
 	if err := inst.endTask(p.task); err != nil && p.err == nil {
 		p.err = &Trap{Component: inst.comp.c.name, Func: f.name, Reason: err.Error()}
 	}
@@ -368,6 +367,7 @@ func (r *Results) Finish() error {
 			p.err = err
 		}
 	}
+	inst.leaveTo(nil) // catch recovers every panic above, so this always runs
 	return p.err
 }
 
