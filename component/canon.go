@@ -1183,6 +1183,11 @@ func (inst *instance) callLowered(ctx context.Context, d *types.LowerDef, callee
 	if sig.IndirectResults {
 		retptr = uint32(stack[n])
 	}
+	if callee.host != nil {
+		if d := inst.hostData(); d != nil {
+			ctx = context.WithValue(ctx, hostDataKey{}, d)
+		}
+	}
 	res, err := callee.callAs(ctx, callee.name, inst, args)
 	if err != nil {
 		panic(&trapError{reason: firstLine(err.Error()), err: err})

@@ -45,6 +45,7 @@ type instance struct {
 	taskSeq  uint64     // the last borrow scope numbered
 	entered  bool       // a call into this instance is on the stack (spec: !may_enter)
 	cxFree   []*canonCx // contexts of lowered calls, recycled
+	data     any        // WithHostData, on the outermost instance
 	noLeave  bool       // in post-return or realloc (spec: !may_leave)
 }
 
@@ -78,12 +79,46 @@ type Instance struct {
 }
 
 // Instantiate makes a new instance.
-func (p *InstancePre) Instantiate(ctx context.Context) (*Instance, error) {
+func (p *InstancePre) Instantiate(ctx context.Context, opts ...InstantiateOption) (*Instance, error) {
+	var cfg instantiateConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	inst, err := p.c.newInstance(ctx, p.c.root, nil, p.imports)
 	if err != nil {
 		return nil, err
 	}
+	inst.data = cfg.data
 	return &Instance{inst: inst}, nil
+}
+
+// InstantiateOption configures one instantiation.
+type InstantiateOption func(*instantiateConfig)
+
+type instantiateConfig struct{ data any }
+
+// WithHostData attaches v to the new instance: host functions called by it
+// (or by components nested in it) get v from HostData(ctx). It is how a
+// host keeps per-instance state (a WASI context, a plugin's handle) while
+// defining its functions once in a Linker.
+func WithHostData(v any) InstantiateOption {
+	return func(c *instantiateConfig) { c.data = v }
+}
+
+type hostDataKey struct{}
+
+// HostData returns, inside a host function, the data the calling instance
+// was created with (WithHostData), or nil.
+func HostData(ctx context.Context) any { return ctx.Value(hostDataKey{}) }
+
+// hostData is the data of the instance's outermost instance.
+func (inst *instance) hostData() any {
+	for i := inst; i != nil; i = i.parent {
+		if i.parent == nil {
+			return i.data
+		}
+	}
+	return nil
 }
 
 func (c *Compiled) newInstance(ctx context.Context, n *compNode, parent *instance, args map[string]item) (_ *instance, err error) {

@@ -224,10 +224,10 @@ func (l *Linker) InstantiatePre(ctx context.Context, c *Compiled) (*InstancePre,
 }
 
 // Instantiate links and instantiates c in one step.
-func (l *Linker) Instantiate(ctx context.Context, c *Compiled) (*Instance, error) {
+func (l *Linker) Instantiate(ctx context.Context, c *Compiled, opts ...InstantiateOption) (*Instance, error) {
 	pre, err := l.InstantiatePre(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	return pre.Instantiate(ctx)
+	return pre.Instantiate(ctx, opts...)
 }

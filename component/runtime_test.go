@@ -94,3 +94,41 @@ func TestTypedCall(t *testing.T) {
 		t.Fatal("a call with too few parameters succeeded")
 	}
 }
+
+func TestHostData(t *testing.T) {
+	ctx := context.Background()
+	rt := NewRuntime(ctx, NewRuntimeConfig())
+	defer rt.Close(ctx)
+	c := compileFixture(t, rt, "greeter.wasm")
+	type state struct{ lines []string }
+	l := NewLinker(rt)
+	l.Root().Func("cool-print", func(ctx context.Context, args []Value) (Value, error) { return nil, nil })
+	l.Root().Func("log", func(ctx context.Context, args []Value) (Value, error) {
+		st := HostData(ctx).(*state)
+		st.lines = append(st.lines, string(args[0].(String)))
+		return nil, nil
+	})
+	pre, err := l.InstantiatePre(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := &state{}, &state{}
+	ia, err := pre.Instantiate(ctx, WithHostData(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib, err := pre.Instantiate(ctx, WithHostData(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := func(name string) Record { return Record{{"content", String("hi")}, {"name", String(name)}} }
+	if _, err := ia.Func("greet").Call(ctx, msg("a")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ib.Func("greet").Call(ctx, msg("b")); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.lines) != 1 || a.lines[0] != "Oh! hi, my name is a" || len(b.lines) != 1 || b.lines[0] != "Oh! hi, my name is b" {
+		t.Fatalf("per-instance data: a=%q b=%q", a.lines, b.lines)
+	}
+}
