@@ -35,12 +35,13 @@ func NewLinker(rt *Runtime) *Linker {
 type LinkerInstance struct {
 	name      string
 	funcs     map[string]HostFunc
+	sigs      map[string]hostSig // declared types of functions defined with FuncOf
 	resources map[string]*ResourceType
 	instances map[string]*LinkerInstance
 }
 
 func newLinkerInstance(name string) *LinkerInstance {
-	return &LinkerInstance{name: name, funcs: map[string]HostFunc{},
+	return &LinkerInstance{name: name, funcs: map[string]HostFunc{}, sigs: map[string]hostSig{},
 		resources: map[string]*ResourceType{}, instances: map[string]*LinkerInstance{}}
 }
 
@@ -66,6 +67,21 @@ func (li *LinkerInstance) Instance(name string) *LinkerInstance {
 func (li *LinkerInstance) Func(name string, fn HostFunc) *LinkerInstance {
 	li.funcs[name] = fn
 	return li
+}
+
+// FuncOf defines a function with a declared WIT type: f, whose types live
+// in r (typically the application's own world). Linking checks it against
+// the type the component imports and refuses a mismatch, naming both.
+func (li *LinkerInstance) FuncOf(name string, r *wit.Resolve, f *wit.Function, fn HostFunc) *LinkerInstance {
+	li.funcs[name] = fn
+	li.sigs[name] = hostSig{r: r, f: f}
+	return li
+}
+
+// hostSig is the declared type of a host function.
+type hostSig struct {
+	r *wit.Resolve
+	f *wit.Function
 }
 
 // Resource defines a resource type.
@@ -134,9 +150,13 @@ type instVal struct {
 func (li *LinkerInstance) resolve(name string, want types.Extern, c *types.Component) (item, error) {
 	switch want.Sort {
 	case binary.SortFunc:
-		fn, _, ok := lookup(li.funcs, name)
+		fn, defined, ok := lookup(li.funcs, name)
 		if !ok {
 			return item{}, fmt.Errorf("import %s: no host function defined", quoteName(li.qualify(name)))
+		}
+		if sig, typed := li.sigs[defined]; typed && !sameFuncType(c.Types, want.Func, sig.r, sig.f) {
+			return item{}, fmt.Errorf("import %s: expected %s, host provides %s", quoteName(li.qualify(name)),
+				c.FuncString(want.Func), witFuncString(sig.r, sig.f))
 		}
 		return item{sort: binary.SortFunc, fn: &funcVal{host: fn, ft: want.Func, name: li.qualify(name)}}, nil
 	case binary.SortType:
