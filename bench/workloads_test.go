@@ -315,11 +315,7 @@ var workloads = []workload{
 		},
 		dyn: func(tb testing.TB, e *dynEnv) (op, verify) {
 			f := e.fn(tb, "list-u8-64k")
-			l := make(component.List, len(list64k))
-			for i, b := range list64k {
-				l[i] = component.U8(b)
-			}
-			args := []component.Value{l}
+			args := []component.Value{component.Bytes(list64k)} // a list<u8> as Bytes
 			var got component.Value
 			o := func(ctx context.Context) (err error) {
 				got, err = f.Call(ctx, args...)

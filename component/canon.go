@@ -552,6 +552,9 @@ func checkListRange(cx *canonCx, ptr, n, size, align uint32) {
 
 func (cx *canonCx) loadList(elem wit.Type, ptr, n uint32) Value {
 	size := cx.listRange(elem, ptr, n)
+	if p, ok := peelPrim(cx.r, elem); ok && p == wit.U8 {
+		return Bytes(append([]byte(nil), cx.read(ptr, n)...))
+	}
 	out := make(List, n)
 	for i := range out {
 		out[i] = cx.load(elem, ptr+uint32(i)*size)
@@ -980,8 +983,20 @@ func (cx *canonCx) storeUTF16(s string) (uint32, uint32) {
 
 // storeListValue stores a List, or Bytes for a list<u8> (one copy).
 func (cx *canonCx) storeListValue(elem wit.Type, v Value) (uint32, uint32) {
+	p, isPrim := peelPrim(cx.r, elem)
+	if l, ok := v.(List); ok && isPrim && p == wit.U8 {
+		b := make([]byte, len(l))
+		for i, e := range l {
+			u, ok := e.(U8)
+			if !ok {
+				badValue("list<u8> element %d: expected u8, got %T", i, e)
+			}
+			b[i] = byte(u)
+		}
+		v = Bytes(b)
+	}
 	if b, ok := v.(Bytes); ok {
-		if p, ok := peelPrim(cx.r, elem); !ok || p != wit.U8 {
+		if !isPrim || p != wit.U8 {
 			badValue("Bytes given for a list<%s>; Bytes is only for list<u8>", cx.r.TypeString(elem))
 		}
 		if uint64(len(b)) > math.MaxUint32/2 {

@@ -29,6 +29,8 @@ func writeValue(b *strings.Builder, v Value) {
 		fmt.Fprintf(b, "%q", string(v))
 	case Char:
 		fmt.Fprintf(b, "char(%U)", rune(v))
+	case Bytes:
+		writeValue(b, bytesValue(v))
 	case List:
 		b.WriteString("[")
 		for i, e := range v {
@@ -138,6 +140,9 @@ func bytesValue(b []byte) List {
 
 func valueBytes(t *testing.T, v Value) []byte {
 	t.Helper()
+	if b, ok := v.(Bytes); ok {
+		return []byte(b)
+	}
 	l, ok := v.(List)
 	if !ok {
 		t.Fatalf("expected list<u8>, got %s", fmtValue(v))

@@ -285,9 +285,7 @@ func stubWASI(l *Linker, c *Compiled) *wasiStub {
 		if args[0].(Resource).Rep == repStderr {
 			w = &h.stderr
 		}
-		for _, b := range args[1].(List) {
-			w.WriteByte(byte(b.(U8)))
-		}
+		w.Write(args[1].(Bytes))
 		return Ok(nil), nil
 	}
 	streams.Func("[method]output-stream.write", write)

@@ -6,8 +6,9 @@
 package component
 
 // Value is a component-model value. It is one of Bool, S8, U8, S16, U16,
-// S32, U32, S64, U64, F32, F64, Char, String, List, Record, Tuple, Variant,
-// Enum, Option, Result, Flags, or a resource handle (*Resource).
+// S32, U32, S64, U64, F32, F64, Char, String, List (Bytes for list<u8>),
+// Record, Tuple, Variant, Enum, Option, Result, Flags, or a resource handle
+// (Resource).
 type Value interface{ isValue() }
 
 // The scalar values.
@@ -101,9 +102,9 @@ func (Option) isValue()  {}
 func (Result) isValue()  {}
 func (Flags) isValue()   {}
 
-// Bytes is a `list<u8>` value given as a byte slice: lowering accepts it
-// wherever a list<u8> is expected and copies it in one piece, which is much
-// cheaper than a List of U8. (Lifting still produces a List of U8.)
+// Bytes is a `list<u8>` value as a byte slice. Lifting a list<u8> produces
+// Bytes; lowering accepts Bytes or a List of U8 wherever a list<u8> is
+// expected. Either way the bytes are copied in one piece.
 type Bytes []byte
 
 func (Bytes) isValue() {}

@@ -267,6 +267,9 @@ func bytesArg(args []component.Value, i int) ([]byte, error) {
 	if i >= len(args) {
 		return nil, fmt.Errorf("missing argument %d", i)
 	}
+	if b, ok := args[i].(component.Bytes); ok {
+		return b, nil
+	}
 	l, ok := args[i].(component.List)
 	if !ok {
 		return nil, fmt.Errorf("argument %d: expected a list<u8>, got %T", i, args[i])

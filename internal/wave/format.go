@@ -104,6 +104,9 @@ func (f *formatter) value(t wit.Type, v component.Value, depth int) error {
 		}
 		return f.seq('(', ')', k.Types, nil, tv, depth)
 	case *wit.List:
+		if b, ok := v.(component.Bytes); ok {
+			v = bytesList(b)
+		}
 		lv, ok := v.(component.List)
 		if !ok {
 			return f.mismatch(t, v)
@@ -405,7 +408,7 @@ func valueKind(v component.Value) string {
 		return "char"
 	case component.String:
 		return "string"
-	case component.List:
+	case component.List, component.Bytes:
 		return "list"
 	case component.Record:
 		return "record"
@@ -424,4 +427,13 @@ func valueKind(v component.Value) string {
 	default:
 		return fmt.Sprintf("%T", v)
 	}
+}
+
+// bytesList spells Bytes (the lifted form of list<u8>) as a List of U8.
+func bytesList(b component.Bytes) component.List {
+	l := make(component.List, len(b))
+	for i, c := range b {
+		l[i] = component.U8(c)
+	}
+	return l
 }
