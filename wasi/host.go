@@ -285,12 +285,9 @@ func bytesArg(args []component.Value, i int) ([]byte, error) {
 	return b, nil
 }
 
-func bytesValue(b []byte) component.List {
-	l := make(component.List, len(b))
-	for i, c := range b {
-		l[i] = component.U8(c)
-	}
-	return l
+// bytesValue is a list<u8> for the guest: Bytes, lowered in one copy.
+func bytesValue(b []byte) component.Value {
+	return component.Bytes(b)
 }
 
 // clampLen turns a length a guest asked for into one the host accepts.
