@@ -40,13 +40,13 @@ type instance struct {
 	owned     []api.Module // core instances to close with the instance
 
 	handles  handleTable
-	borrowed []uint32   // handles lowered as borrows into the current call (see endCall)
-	task     uint64     // the current call's borrow scope
-	taskSeq  uint64     // the last borrow scope numbered
-	entered  bool       // a call into this instance is on the stack (spec: !may_enter)
-	cxFree   []*canonCx // contexts of lowered calls, recycled
-	data     any        // WithHostData, on the outermost instance
-	noLeave  bool       // in post-return or realloc (spec: !may_leave)
+	borrowed []uint32    // handles lowered as borrows into the current call (see endCall)
+	task     uint64      // the current call's borrow scope
+	taskSeq  uint64      // the last borrow scope numbered
+	entered  bool        // a call into this instance is on the stack (spec: !may_enter)
+	cxFree   []*canonCx  // contexts of lowered calls, recycled
+	data     map[any]any // WithHostData, on the outermost instance
+	noLeave  bool        // in post-return or realloc (spec: !may_leave)
 }
 
 // coreRef is a core item: an export of a core module instance.
@@ -88,31 +88,42 @@ func (p *InstancePre) Instantiate(ctx context.Context, opts ...InstantiateOption
 	if err != nil {
 		return nil, err
 	}
-	inst.data = cfg.data
+	if len(cfg.data) > 0 {
+		inst.data = cfg.data
+	}
 	return &Instance{inst: inst}, nil
 }
 
 // InstantiateOption configures one instantiation.
 type InstantiateOption func(*instantiateConfig)
 
-type instantiateConfig struct{ data any }
+type instantiateConfig struct{ data map[any]any }
 
-// WithHostData attaches v to the new instance: host functions called by it
-// (or by components nested in it) get v from HostData(ctx). It is how a
-// host keeps per-instance state (a WASI context, a plugin's handle) while
-// defining its functions once in a Linker.
-func WithHostData(v any) InstantiateOption {
-	return func(c *instantiateConfig) { c.data = v }
+// WithHostData attaches value under key to the new instance: host functions
+// called by it (or by components nested in it) get it from
+// HostData(ctx, key). It is how a host keeps per-instance state (a WASI
+// context, a plugin's handle) while defining its functions once in a
+// Linker. Keys follow the rules of context keys: use a type of your own.
+func WithHostData(key, value any) InstantiateOption {
+	return func(c *instantiateConfig) {
+		if c.data == nil {
+			c.data = map[any]any{}
+		}
+		c.data[key] = value
+	}
 }
 
 type hostDataKey struct{}
 
-// HostData returns, inside a host function, the data the calling instance
-// was created with (WithHostData), or nil.
-func HostData(ctx context.Context) any { return ctx.Value(hostDataKey{}) }
+// HostData returns, inside a host function, the value the calling instance
+// was created with under key (WithHostData), or nil.
+func HostData(ctx context.Context, key any) any {
+	m, _ := ctx.Value(hostDataKey{}).(map[any]any)
+	return m[key]
+}
 
 // hostData is the data of the instance's outermost instance.
-func (inst *instance) hostData() any {
+func (inst *instance) hostData() map[any]any {
 	for i := inst; i != nil; i = i.parent {
 		if i.parent == nil {
 			return i.data

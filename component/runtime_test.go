@@ -104,7 +104,7 @@ func TestHostData(t *testing.T) {
 	l := NewLinker(rt)
 	l.Root().Func("cool-print", func(ctx context.Context, args []Value) (Value, error) { return nil, nil })
 	l.Root().Func("log", func(ctx context.Context, args []Value) (Value, error) {
-		st := HostData(ctx).(*state)
+		st := HostData(ctx, stateKey{}).(*state)
 		st.lines = append(st.lines, string(args[0].(String)))
 		return nil, nil
 	})
@@ -113,11 +113,11 @@ func TestHostData(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := &state{}, &state{}
-	ia, err := pre.Instantiate(ctx, WithHostData(a))
+	ia, err := pre.Instantiate(ctx, WithHostData(stateKey{}, a))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ib, err := pre.Instantiate(ctx, WithHostData(b))
+	ib, err := pre.Instantiate(ctx, WithHostData(stateKey{}, b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,3 +132,5 @@ func TestHostData(t *testing.T) {
 		t.Fatalf("per-instance data: a=%q b=%q", a.lines, b.lines)
 	}
 }
+
+type stateKey struct{}
