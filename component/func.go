@@ -21,10 +21,13 @@ type Trap struct {
 	Err       error // the underlying error, if any
 }
 
+// Error formats the trap as `component: function: trap: reason`.
 func (t *Trap) Error() string {
 	return fmt.Sprintf("%s: %s: trap: %s", t.Component, t.Func, t.Reason)
 }
 
+// Unwrap returns the underlying error (a host function's error, a wasm
+// runtime error), if any.
 func (t *Trap) Unwrap() error { return t.Err }
 
 // funcVal is a component function at run time: lifted from a core function

@@ -18,6 +18,7 @@ type ExitError struct {
 	Code uint32
 }
 
+// Error formats the exit as `exit status N`.
 func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
 func (h *host) cliEnvironment() *iface {

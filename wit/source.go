@@ -47,6 +47,7 @@ type Pos struct {
 	Col  int
 }
 
+// String formats the position as `file:line:col`.
 func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
 
 // Pos returns the file, line and column where span starts, or the zero Pos if
@@ -96,6 +97,8 @@ type Error struct {
 	Snippet string // the offending line, caret line included; "" if unknown
 }
 
+// Error formats the error as the message, the `--> file:line:col` line
+// and the snippet with its caret.
 func (e *Error) Error() string {
 	if e.Pos.File == "" {
 		return e.Msg
