@@ -48,56 +48,27 @@ func (e *jsonEncoder) fail(format string, args ...any) {
 func (e *jsonEncoder) resolve(r *Resolve) {
 	w := &e.w
 	w.open('{')
-
-	w.key("worlds")
-	w.open('[')
-	for i, x := range r.Worlds {
-		w.elem()
-		if x == nil {
-			e.fail("world %d is nil", i)
-			return
-		}
-		e.world(x)
-	}
-	w.close(']')
-
-	w.key("interfaces")
-	w.open('[')
-	for i, x := range r.Interfaces {
-		w.elem()
-		if x == nil {
-			e.fail("interface %d is nil", i)
-			return
-		}
-		e.iface(x)
-	}
-	w.close(']')
-
-	w.key("types")
-	w.open('[')
-	for i, x := range r.Types {
-		w.elem()
-		if x == nil {
-			e.fail("type %d is nil", i)
-			return
-		}
-		e.typeDef(TypeID(i), x)
-	}
-	w.close(']')
-
-	w.key("packages")
-	w.open('[')
-	for i, x := range r.Packages {
-		w.elem()
-		if x == nil {
-			e.fail("package %d is nil", i)
-			return
-		}
-		e.pkg(x)
-	}
-	w.close(']')
-
+	jsonArena(e, "worlds", "world", r.Worlds, func(_ int, x *World) { e.world(x) })
+	jsonArena(e, "interfaces", "interface", r.Interfaces, func(_ int, x *Interface) { e.iface(x) })
+	jsonArena(e, "types", "type", r.Types, func(i int, x *TypeDef) { e.typeDef(TypeID(i), x) })
+	jsonArena(e, "packages", "package", r.Packages, func(_ int, x *Package) { e.pkg(x) })
 	w.close('}')
+}
+
+// jsonArena writes one arena of the Resolve as the array under key.
+func jsonArena[T any](e *jsonEncoder, key, what string, items []*T, enc func(int, *T)) {
+	w := &e.w
+	w.key(key)
+	w.open('[')
+	for i, x := range items {
+		w.elem()
+		if x == nil {
+			e.fail("%s %d is nil", what, i)
+			return
+		}
+		enc(i, x)
+	}
+	w.close(']')
 }
 
 func (e *jsonEncoder) pkg(p *Package) {
