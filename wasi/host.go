@@ -37,28 +37,99 @@ const Version = "0.2.12"
 // Not defined yet: wasi:http and the unstable wasi:clocks/timezone. A
 // component importing them needs other definitions in l.
 //
-// The definitions share one WASI context: every component instance made
-// from l sees the same streams and the same table of resources. (A host
-// function does not learn which instance calls it; use one Linker per
-// instance to keep instances apart.)
+// By default the definitions share one WASI context, configured by cfg:
+// every component instance made from l sees the same streams and the same
+// table of resources. To give an instance a context of its own, use
+// Define and Definitions.ForInstance.
 //
 // A guest that calls `wasi:cli/exit` ends the call in progress with an
 // error that wraps an *ExitError.
 func Instantiate(l *component.Linker, cfg Config) error {
-	h, err := newHost(cfg)
-	if err != nil {
-		return err
+	_, err := Define(l, cfg)
+	return err
+}
+
+// Definitions are the WASI definitions Define put in a Linker: one set of
+// resource types and functions, which run in the calling instance's WASI
+// context — its own (ForInstance) or the Linker's default.
+type Definitions struct {
+	types    [kindCount]*component.ResourceType
+	defaults *host
+}
+
+// Define defines WASI in l as Instantiate does, with cfg as the default
+// context, and returns the definitions for per-instance contexts.
+func Define(l *component.Linker, cfg Config) (*Definitions, error) {
+	d := &Definitions{}
+	for k := kindPollable; k < kindCount; k++ {
+		d.types[k] = component.NewResourceType(k.String(), d.dropper(k))
 	}
+	h, err := d.newHost(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d.defaults = h
 	for _, in := range h.interfaces() {
 		li := l.Instance(in.name + "@" + Version)
 		for name, rt := range in.resources {
 			li.Resource(name, rt)
 		}
-		for name, fn := range in.funcs {
-			li.Func(name, fn)
+		for name := range in.funcs {
+			iface, fn := in.name, name
+			li.Func(name, func(ctx context.Context, args []component.Value) (component.Value, error) {
+				return d.pick(ctx).fns[iface][fn](ctx, args)
+			})
 		}
 	}
-	return nil
+	return d, nil
+}
+
+// ForInstance returns the option that gives one instance (made from the
+// Linker of d) its own WASI context configured by cfg — its own args,
+// environment, stdio, clocks, random source and resource table:
+//
+//	opt, err := defs.ForInstance(wasi.NewConfig().WithStdout(&buf))
+//	inst, err := pre.Instantiate(ctx, opt)
+func (d *Definitions) ForInstance(cfg Config) (component.InstantiateOption, error) {
+	h, err := d.newHost(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return component.WithHostData(hostKey{d}, h), nil
+}
+
+// hostKey finds an instance's own context for the definitions d.
+type hostKey struct{ d *Definitions }
+
+// pick returns the WASI context of the calling instance.
+func (d *Definitions) pick(ctx context.Context) *host {
+	if h, ok := component.HostData(ctx, hostKey{d}).(*host); ok {
+		return h
+	}
+	return d.defaults
+}
+
+// dropper is the destructor of a resource type: the guest dropped its
+// owned handle, so its context forgets the object.
+func (d *Definitions) dropper(k kind) func(ctx context.Context, rep uint32) error {
+	return func(ctx context.Context, rep uint32) error {
+		_, err := d.pick(ctx).t.remove(k, rep)
+		return err
+	}
+}
+
+// newHost makes a WASI context over the definitions' resource types, with
+// its table of functions.
+func (d *Definitions) newHost(cfg Config) (*host, error) {
+	h, err := newHost(cfg, d.types)
+	if err != nil {
+		return nil, err
+	}
+	h.fns = map[string]map[string]component.HostFunc{}
+	for _, in := range h.interfaces() {
+		h.fns[in.name] = in.funcs
+	}
+	return h, nil
 }
 
 // host is one WASI context: the configuration, the standard streams, and
@@ -66,6 +137,7 @@ func Instantiate(l *component.Linker, cfg Config) error {
 type host struct {
 	t     *table
 	types [kindCount]*component.ResourceType
+	fns   map[string]map[string]component.HostFunc // interface -> function -> implementation
 
 	args []string
 	env  [][2]string
@@ -85,11 +157,8 @@ type host struct {
 	seedErr  error
 }
 
-func newHost(cfg Config) (*host, error) {
-	h := &host{t: newTable(), args: cfg.args}
-	for k := kindPollable; k < kindCount; k++ {
-		h.types[k] = component.NewResourceType(k.String(), h.dropper(k))
-	}
+func newHost(cfg Config, types [kindCount]*component.ResourceType) (*host, error) {
+	h := &host{t: newTable(), args: cfg.args, types: types}
 	env, err := environment(cfg)
 	if err != nil {
 		return nil, err
@@ -154,15 +223,6 @@ func environment(cfg Config) ([][2]string, error) {
 		set(e.key, e.value)
 	}
 	return env, nil
-}
-
-// dropper is the destructor of a resource type: the guest dropped its
-// owned handle, so the host forgets the object.
-func (h *host) dropper(k kind) func(ctx context.Context, rep uint32) error {
-	return func(ctx context.Context, rep uint32) error {
-		_, err := h.t.remove(k, rep)
-		return err
-	}
 }
 
 // iface is the definitions of one interface.

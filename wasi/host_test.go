@@ -26,10 +26,15 @@ type testHost struct {
 
 func newTestHost(t *testing.T, cfg Config) *testHost {
 	t.Helper()
-	h, err := newHost(cfg)
+	d := &Definitions{}
+	for k := kindPollable; k < kindCount; k++ {
+		d.types[k] = component.NewResourceType(k.String(), d.dropper(k))
+	}
+	h, err := d.newHost(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	d.defaults = h
 	th := &testHost{t: t, host: h, funcs: map[string]component.HostFunc{}}
 	for _, in := range h.interfaces() {
 		for name, fn := range in.funcs {
@@ -176,7 +181,7 @@ func TestEnvironmentDeniedByDefault(t *testing.T) {
 	}
 
 	for _, bad := range []Config{NewConfig().WithEnv("", "x"), NewConfig().WithEnv("A=B", "x"), NewConfig().WithEnv("A", "x\x00y")} {
-		if _, err := newHost(bad); err == nil {
+		if _, err := newHost(bad, testTypes()); err == nil {
 			t.Errorf("newHost accepted %+v", bad.env)
 		}
 	}
@@ -715,4 +720,14 @@ func TestNoFilesystemNoNetwork(t *testing.T) {
 	if got := th.call("wasi:sockets/network#network-error-code", e); got != component.None {
 		t.Errorf("network-error-code = %v", got)
 	}
+}
+
+// testTypes are resource types for hosts whose destructors are never
+// called.
+func testTypes() [kindCount]*component.ResourceType {
+	var ts [kindCount]*component.ResourceType
+	for k := kindPollable; k < kindCount; k++ {
+		ts[k] = component.NewResourceType(k.String(), nil)
+	}
+	return ts
 }

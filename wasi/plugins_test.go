@@ -89,3 +89,56 @@ func TestGreeterPlugins(t *testing.T) {
 		})
 	}
 }
+
+// TestPerInstanceContexts runs two instances of one plugin from one Linker,
+// each with its own WASI context (its own stdout).
+func TestPerInstanceContexts(t *testing.T) {
+	b, err := os.ReadFile("../testdata/plugins/greeter/c/greeter-c.wasm")
+	if err != nil {
+		t.Skipf("plugin not built: %v", err)
+	}
+	ctx := context.Background()
+	rt := component.NewRuntime(ctx, component.NewRuntimeConfig())
+	defer rt.Close(ctx)
+	c, err := rt.Compile(ctx, b, component.WithName("greeter-c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := component.NewLinker(rt)
+	var shared bytes.Buffer
+	defs, err := wasi.Define(l, wasi.NewConfig().WithStdout(&shared))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Root().Func("cool-print", func(ctx context.Context, args []component.Value) (component.Value, error) { return nil, nil })
+	pre, err := l.InstantiatePre(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outs [2]bytes.Buffer
+	for i, name := range []string{"ada", "bob"} {
+		opt, err := defs.ForInstance(wasi.NewConfig().WithStdout(&outs[i]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inst, err := pre.Instantiate(ctx, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := inst.Func("init-plugin").Call(ctx); err != nil {
+			t.Fatal(err)
+		}
+		msg := component.Record{{Name: "content", Value: component.String("hi")}, {Name: "name", Value: component.String(name)}}
+		if _, err := inst.Func("greet").Call(ctx, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, name := range []string{"ada", "bob"} {
+		if want := "Oh! hi, my name is " + name + "\n"; outs[i].String() != want {
+			t.Errorf("instance %d wrote %q, want %q", i, outs[i].String(), want)
+		}
+	}
+	if shared.Len() != 0 {
+		t.Errorf("the default context got %q", shared.String())
+	}
+}
