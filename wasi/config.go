@@ -17,8 +17,9 @@ import (
 // terminal, no directories, no network. Clocks read the host's clocks and
 // random numbers come from crypto/rand, unless replaced.
 //
-// Later capabilities (preopened directories, sockets, outgoing HTTP) will
-// be With methods of this type, each off by default.
+// Directories are granted one by one with WithPreopen. Later capabilities
+// (sockets, outgoing HTTP) will be With methods of this type, each off by
+// default.
 type Config struct {
 	args       []string
 	env        []envVar
@@ -30,6 +31,14 @@ type Config struct {
 	wallClock func() time.Time
 	monotonic func() uint64
 	random    io.Reader
+
+	preopens []preopenConfig
+}
+
+// preopenConfig is one directory granted with WithPreopen.
+type preopenConfig struct {
+	hostDir, guestPath string
+	readOnly           bool
 }
 
 type envVar struct{ key, value string }
@@ -127,5 +136,27 @@ func (c Config) WithMonotonic(now func() uint64) Config {
 // interfaces. An error reading r traps the guest.
 func (c Config) WithRandom(r io.Reader) Config {
 	c.random = r
+	return c
+}
+
+// WithPreopen grants the guest the host directory hostDir, which it sees
+// (in `wasi:filesystem/preopens.get-directories`) under the name
+// guestPath. The guest reaches only what is below hostDir: every path
+// goes through an os.Root, so `..`, absolute paths and symbolic links
+// that lead out of hostDir are refused with the error-code
+// `not-permitted`. With readOnly, every change (opening for writing,
+// creating, truncating, removing, renaming, linking, resizing) fails with
+// `read-only`. Instantiate opens hostDir and fails if it cannot.
+//
+// Preopens are listed in the order they were granted; granting the same
+// guestPath again replaces the earlier grant.
+func (c Config) WithPreopen(hostDir, guestPath string, readOnly bool) Config {
+	ps := make([]preopenConfig, 0, len(c.preopens)+1)
+	for _, p := range c.preopens {
+		if p.guestPath != guestPath {
+			ps = append(ps, p)
+		}
+	}
+	c.preopens = append(ps, preopenConfig{hostDir, guestPath, readOnly})
 	return c
 }

@@ -27,9 +27,9 @@ const Version = "0.2.12"
 //     terminal-output, terminal-stdin, terminal-stdout, terminal-stderr
 //   - wasi:clocks/monotonic-clock, wasi:clocks/wall-clock
 //   - wasi:random/random, insecure, insecure-seed
-//   - wasi:filesystem/types and wasi:filesystem/preopens, with no
-//     preopened directory: a guest can link and run, but no file is
-//     reachable;
+//   - wasi:filesystem/types and wasi:filesystem/preopens, over the
+//     directories cfg preopens (Config.WithPreopen), sandboxed in an
+//     os.Root each; with none, a guest links and runs but reaches no file;
 //   - wasi:sockets/network, instance-network, tcp, tcp-create-socket, udp,
 //     udp-create-socket, ip-name-lookup, with no network access: creating
 //     a socket or resolving a name fails with `access-denied`.
@@ -113,7 +113,10 @@ func (d *Definitions) pick(ctx context.Context) *host {
 // owned handle, so its context forgets the object.
 func (d *Definitions) dropper(k kind) func(ctx context.Context, rep uint32) error {
 	return func(ctx context.Context, rep uint32) error {
-		_, err := d.pick(ctx).t.remove(k, rep)
+		obj, err := d.pick(ctx).t.remove(k, rep)
+		if r, ok := obj.(interface{ release() }); ok {
+			r.release()
+		}
 		return err
 	}
 }
@@ -155,6 +158,8 @@ type host struct {
 	seedOnce sync.Once
 	seed     [2]uint64
 	seedErr  error
+
+	preopens []*preopen
 }
 
 func newHost(cfg Config, types [kindCount]*component.ResourceType) (*host, error) {
@@ -164,6 +169,9 @@ func newHost(cfg Config, types [kindCount]*component.ResourceType) (*host, error
 		return nil, err
 	}
 	h.env = env
+	if h.preopens, err = openPreopens(cfg); err != nil {
+		return nil, err
+	}
 
 	h.stdin = newReaderSource(cfg.stdin)
 	h.stdout = newWriterSink(cfg.stdout)
