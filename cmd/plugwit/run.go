@@ -31,13 +31,18 @@ A call to wasi:cli/exit ends the command with that code.
 
 The component gets plugwit's standard input, output and error, the program
 name FILE and the arguments ARG after --, and nothing else: no environment
-variable unless granted by --env or --env-inherit, no directory, no
-network.
+variable unless granted by --env or --env-inherit, no directory unless
+granted by --dir, no network.
 
 Flags:
   --env K=V        give the component the environment variable K=V; --env K
                    passes K from plugwit's environment (repeatable)
   --env-inherit    give the component plugwit's whole environment
+  --dir HOST[::GUEST][:ro]
+                   give the component the host directory HOST, under the
+                   name GUEST (default: HOST); with :ro, read-only. The
+                   component cannot reach out of HOST: not with .., nor
+                   absolute paths, nor symbolic links (repeatable)
   --stub-imports   satisfy every non-WASI function import with a stub that
                    logs the call to stderr and returns the zero value of its
                    result
@@ -70,6 +75,15 @@ func runRun(c *cli, args []string) int {
 		env = append(env, [2]string{k, v})
 		return nil
 	})
+	var dirs []dirGrant
+	fs.Func("dir", "", func(s string) error {
+		d, err := parseDir(s)
+		if err != nil {
+			return err
+		}
+		dirs = append(dirs, d)
+		return nil
+	})
 	own, guestArgs := splitGuestArgs(fs, args)
 	pos, code, ok := parseArgs(c, fs, runUsage, own)
 	if !ok {
@@ -98,6 +112,9 @@ func runRun(c *cli, args []string) int {
 	for _, kv := range env {
 		cfg = cfg.WithEnv(kv[0], kv[1])
 	}
+	for _, d := range dirs {
+		cfg = cfg.WithPreopen(d.host, d.guest, d.readOnly)
+	}
 	if err := wasi.Instantiate(l, cfg); err != nil {
 		fmt.Fprintf(c.stderr, "plugwit run: %v\n", err)
 		return exitFail
@@ -120,6 +137,29 @@ func runRun(c *cli, args []string) int {
 		}
 	}
 	return exitOK
+}
+
+// dirGrant is one --dir flag.
+type dirGrant struct {
+	host, guest string
+	readOnly    bool
+}
+
+// parseDir parses the value of --dir: HOST[::GUEST][:ro].
+func parseDir(s string) (dirGrant, error) {
+	var d dirGrant
+	if rest, ok := strings.CutSuffix(s, ":ro"); ok {
+		s, d.readOnly = rest, true
+	}
+	host, guest, ok := strings.Cut(s, "::")
+	if !ok {
+		guest = host
+	}
+	if host == "" || guest == "" {
+		return d, fmt.Errorf("--dir %q: want HOST[::GUEST][:ro]", s)
+	}
+	d.host, d.guest = host, guest
+	return d, nil
 }
 
 // splitGuestArgs splits the command line at the first `--` that is not

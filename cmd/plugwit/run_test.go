@@ -114,3 +114,39 @@ func TestRunUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDir(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want dirGrant
+		err  bool
+	}{
+		{"data", dirGrant{"data", "data", false}, false},
+		{"/srv/data::/data", dirGrant{"/srv/data", "/data", false}, false},
+		{"/srv/data::/data:ro", dirGrant{"/srv/data", "/data", true}, false},
+		{"/srv/data:ro", dirGrant{"/srv/data", "/srv/data", true}, false},
+		{"C:\\x::/x", dirGrant{"C:\\x", "/x", false}, false},
+		{"", dirGrant{}, true},
+		{"::/x", dirGrant{}, true},
+		{"x::", dirGrant{}, true},
+		{":ro", dirGrant{}, true},
+	} {
+		got, err := parseDir(tc.in)
+		if (err != nil) != tc.err || (!tc.err && got != tc.want) {
+			t.Errorf("parseDir(%q) = %v, %v; want %v, error %v", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+}
+
+func TestRunDir(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := runCLI(t, "run", "--dir", dir+"::/d:ro", wasiDir+"env.wasm", "--invoke", "env()"); code != exitOK {
+		t.Errorf("--dir: exit code %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "run", "--dir", dir+"/missing", wasiDir+"exit.wasm"); code != exitFail || !strings.Contains(stderr, "missing") {
+		t.Errorf("--dir of a missing directory: exit code %d, stderr %q", code, stderr)
+	}
+	if code, _, _ := runCLI(t, "run", "--dir", "::/x", wasiDir+"exit.wasm"); code != exitUsage {
+		t.Errorf("bad --dir: exit code %d, want %d", code, exitUsage)
+	}
+}
