@@ -4,13 +4,14 @@
 // componentize-js, componentize-py, …) link and run.
 //
 // It is capability-based and denies by default: a Config grants a guest
-// its arguments, environment variables and standard streams one by one;
-// NewConfig grants none of them, no directory and no network.
+// its arguments, environment variables, standard streams and directories
+// (WithPreopen, each confined to its os.Root) one by one; NewConfig grants
+// none of them, no directory and no network.
 //
 //	l := component.NewLinker(rt)
 //	err := wasi.Instantiate(l, wasi.NewConfig().WithInheritStdio().WithArgs("plugin"))
 //
-// The resources a guest holds (streams, pollables, errors) are Go objects
+// The resources a guest holds (streams, pollables, errors, descriptors) are Go objects
 // in a table of the host, keyed by the rep the component runtime stores in
 // the guest's handle; a rep the host does not know traps the guest.
 //
