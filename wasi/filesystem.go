@@ -763,7 +763,10 @@ func (h *host) openAt(d *descriptor, p string, follow bool, of, df component.Fla
 	create, excl := slices.Contains(of, "create"), slices.Contains(of, "exclusive")
 	trunc, wantDir := slices.Contains(of, "truncate"), slices.Contains(of, "directory")
 	read, write := slices.Contains(df, "read"), slices.Contains(df, "write")
-	if write || create || trunc || slices.Contains(df, "mutate-directory") {
+	// mutate-directory is not checked: a directory opened from a mutable
+	// one is mutable (asked for or not), from an immutable one it is not,
+	// and asking does not fail — its changes do.
+	if write || create || trunc {
 		if err := d.mayMutate(); err != nil {
 			return nil, err
 		}

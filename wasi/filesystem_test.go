@@ -81,6 +81,9 @@ func TestFilesystemSandbox(t *testing.T) {
 	must(os.Symlink("../../"+filepath.Base(outside), filepath.Join(box, "sub", "up")))
 	must(os.Symlink("file.txt", filepath.Join(box, "ok-link")))
 	hardLink := os.Link(secret, filepath.Join(box, "hard")) == nil
+	if !hardLink {
+		t.Log("no hard link across these temporary directories: that case is skipped")
+	}
 	must(os.WriteFile(filepath.Join(roDir, "ro.txt"), []byte("frozen"), 0o644))
 
 	ft := newFSTest(t, NewConfig().
@@ -136,6 +139,13 @@ func TestFilesystemSandbox(t *testing.T) {
 		}, "read-only"},
 		{"read-only: set-size", func() component.Value {
 			return ft.d("set-size", ft.open(ro, "ro.txt", noFlags(), rd), component.U64(0))
+		}, "read-only"},
+		{"read-only: a directory opened with mutate-directory stays read-only", func() component.Value {
+			d := ft.open(ro, ".", component.Flags{"directory"}, component.Flags{"read", "mutate-directory"})
+			if fl := ft.ok(ft.d("get-flags", d)).(component.Flags); !slices.Equal(fl, component.Flags{"read"}) {
+				ft.t.Errorf("get-flags = %v", fl)
+			}
+			return ft.d("create-directory-at", d, s("x"))
 		}, "read-only"},
 		{"read-only: reading is fine", func() component.Value {
 			return ft.d("read", ft.open(ro, "ro.txt", noFlags(), rd), component.U64(100), component.U64(0))
