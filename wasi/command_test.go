@@ -19,7 +19,8 @@ import (
 // The fixtures of testdata/ are hand-written components (NAME.wat, built
 // into NAME.wasm by scripts/build-fixtures.sh): exit.wat calls
 // wasi:cli/exit, cat.wat copies stdin to stdout, env.wat returns its
-// environment, arguments and working directory.
+// environment, arguments and working directory, catfile.wat reads a file
+// of its first preopened directory.
 
 func instantiate(t *testing.T, file string, cfg wasi.Config) (*component.Instance, func()) {
 	t.Helper()
@@ -172,5 +173,47 @@ func TestEnvironmentReachesGuest(t *testing.T) {
 	}
 	if got, want := call(inst, "args"), "[prog -x ünï]"; got != want {
 		t.Errorf("args = %s, want %s", got, want)
+	}
+}
+
+func TestCatFile(t *testing.T) {
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret"), []byte("secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	content := strings.Repeat("a file through a preopen\n", 10000)
+	if err := os.WriteFile(filepath.Join(dir, "hello.txt"), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "secret"), filepath.Join(dir, "escape")); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	inst, done := instantiate(t, "catfile.wasm", wasi.NewConfig().WithPreopen(dir, "/data", true).WithStdout(&out))
+	defer done()
+	ctx := context.Background()
+	res, err := inst.Func("wasi:cli/run@0.2.0#run").Call(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res != component.Ok(nil) || out.String() != content {
+		t.Errorf("run = %v, stdout %d bytes; want ok and the file's %d", res, out.Len(), len(content))
+	}
+	// 1 + the error-code's index: no-entry is 21, not-permitted 32.
+	for path, want := range map[string]component.U32{
+		"hello.txt": 0, "missing": 21, "../x": 32, "/etc/passwd": 32, "escape": 32,
+	} {
+		if got, err := inst.Func("open-code").Call(ctx, component.String(path)); err != nil || got != want {
+			t.Errorf("open %q = %v, %v; want %d", path, got, err, want)
+		}
+	}
+
+	// Without a preopen, get-directories is empty: the guest reads out of
+	// bounds and traps rather than open anything.
+	inst2, done2 := instantiate(t, "catfile.wasm", wasi.NewConfig())
+	defer done2()
+	if _, err := inst2.Func("wasi:cli/run@0.2.0#run").Call(ctx); err == nil {
+		t.Error("run without a preopen succeeded")
 	}
 }
