@@ -611,23 +611,9 @@ func (h *host) defineDescriptor(def func(string, func(context.Context, *descript
 		if _, err := flagsArg(args, 1); err != nil {
 			return nil, err
 		}
-		old, err := h.pathArg(d, args, 2)
+		old, nw, err := h.pathPair(d, args, 2)
 		if err != nil {
 			return nil, err
-		}
-		nd, err := resourceArg[*descriptor](h, args, 3, kindDescriptor)
-		if err != nil {
-			return nil, err
-		}
-		nw, err := h.pathArg(nd, args, 4)
-		if err != nil {
-			return nil, err
-		}
-		if err := nd.mayMutate(); err != nil {
-			return nil, err
-		}
-		if nd.pre != d.pre {
-			return nil, codeErr("cross-device")
 		}
 		return nil, failIf(d.pre.root.Link(old, nw))
 	})
@@ -696,29 +682,39 @@ func (h *host) defineDescriptor(def func(string, func(context.Context, *descript
 		return nil, failIf(d.pre.root.Remove(p))
 	})
 	def("rename-at", func(ctx context.Context, d *descriptor, args []component.Value) (component.Value, error) {
-		old, err := h.pathArg(d, args, 1)
-		if err != nil {
-			return nil, err
-		}
-		nd, err := resourceArg[*descriptor](h, args, 2, kindDescriptor)
-		if err != nil {
-			return nil, err
-		}
-		nw, err := h.pathArg(nd, args, 3)
-		if err != nil {
-			return nil, err
-		}
 		if err := d.mayMutate(); err != nil {
 			return nil, err
 		}
-		if err := nd.mayMutate(); err != nil {
+		old, nw, err := h.pathPair(d, args, 1)
+		if err != nil {
 			return nil, err
-		}
-		if nd.pre != d.pre {
-			return nil, codeErr("cross-device")
 		}
 		return nil, failIf(d.pre.root.Rename(old, nw))
 	})
+}
+
+// pathPair reads the (old-path, new-descriptor, new-path) arguments of
+// link-at and rename-at starting at args[i]. Both paths must resolve inside
+// the same preopen (os.Root cannot link or rename across roots), and the new
+// descriptor must allow mutation.
+func (h *host) pathPair(d *descriptor, args []component.Value, i int) (old, nw string, err error) {
+	if old, err = h.pathArg(d, args, i); err != nil {
+		return "", "", err
+	}
+	nd, err := resourceArg[*descriptor](h, args, i+1, kindDescriptor)
+	if err != nil {
+		return "", "", err
+	}
+	if nw, err = h.pathArg(nd, args, i+2); err != nil {
+		return "", "", err
+	}
+	if err := nd.mayMutate(); err != nil {
+		return "", "", err
+	}
+	if nd.pre != d.pre {
+		return "", "", codeErr("cross-device")
+	}
+	return old, nw, nil
 }
 
 func failIf(err error) error {

@@ -78,20 +78,20 @@ func (e *jsonEncoder) pkg(p *Package) {
 	w.string(p.Name.String())
 	e.docs(p.Docs)
 	w.key("interfaces")
-	w.open('{')
-	for name, id := range p.Interfaces.All() {
-		w.key(name)
-		e.id(int(id))
-	}
-	w.close('}')
+	idMap(e, &p.Interfaces)
 	w.key("worlds")
-	w.open('{')
-	for name, id := range p.Worlds.All() {
-		w.key(name)
+	idMap(e, &p.Worlds)
+	w.close('}')
+}
+
+// idMap writes a name → arena-index map as a JSON object.
+func idMap[ID ~int](e *jsonEncoder, m *OrderedMap[string, ID]) {
+	e.w.open('{')
+	for name, id := range m.All() {
+		e.w.key(name)
 		e.id(int(id))
 	}
-	w.close('}')
-	w.close('}')
+	e.w.close('}')
 }
 
 func (e *jsonEncoder) world(x *World) {
@@ -159,12 +159,7 @@ func (e *jsonEncoder) iface(x *Interface) {
 		w.string(x.Name)
 	}
 	w.key("types")
-	w.open('{')
-	for name, id := range x.Types.All() {
-		w.key(name)
-		e.id(int(id))
-	}
-	w.close('}')
+	idMap(e, &x.Types)
 	w.key("functions")
 	w.open('{')
 	for name, f := range x.Functions.All() {
