@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -35,6 +36,10 @@ type compNode struct {
 	host      wazero.CompiledModule
 	hostFuncs map[types.Def]int // def -> index of its export "f<i>"
 	nested    map[*types.Component]*compNode
+	// last is the caller that last called one of host's functions: a
+	// one-entry cache in front of Runtime.callers, which spares a hash
+	// lookup on every call while one instance is being called.
+	last atomic.Pointer[caller]
 }
 
 // CompileOption configures Compile.
@@ -125,7 +130,16 @@ func (n *compNode) addHostFunc(hb wazero.HostModuleBuilder, def types.Def, sig c
 	n.hostFuncs[def] = idx
 	rt := n.c.rt
 	fn := api.GoModuleFunc(func(ctx context.Context, mod api.Module, stack []uint64) {
-		inst := rt.instanceOf(mod)
+		e := n.last.Load()
+		if e == nil || e.mod != mod {
+			if e = rt.callerOf(mod); e != nil {
+				n.last.Store(e)
+			}
+		}
+		var inst *instance
+		if e != nil {
+			inst = e.inst
+		}
 		if inst == nil || inst.host[idx] == nil {
 			panic(fmt.Errorf("plugwit: canon function %d called from an unknown module", idx))
 		}

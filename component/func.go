@@ -48,7 +48,7 @@ type funcVal struct {
 	realloc    api.Function
 	postReturn api.Function
 
-	typed *typedState // buffers of the typed call path, made on first use
+	typed *Params // the state of typed calls, made on the first
 }
 
 // lift makes the component function of a `canon lift`.

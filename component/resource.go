@@ -305,6 +305,15 @@ func (inst *instance) beginTask() taskMark {
 // handles the guest has not dropped (Task.return_ traps on them), removes
 // them, and goes back to the enclosing scope.
 func (inst *instance) endTask(m taskMark) error {
+	if len(inst.borrowed) == m.borrowed { // nothing was borrowed: the usual case
+		inst.task = m.task
+		return nil
+	}
+	return inst.endBorrows(m)
+}
+
+// endBorrows is endTask when handles were borrowed in the scope.
+func (inst *instance) endBorrows(m taskMark) error {
 	left := 0
 	for _, i := range inst.borrowed[m.borrowed:] {
 		if h := &inst.handles.entries[i]; h.live && !h.own && h.scope == inst.task {

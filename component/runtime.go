@@ -46,7 +46,7 @@ type Runtime struct {
 	// component instance it belongs to, so that a lowered function (one host
 	// function shared by all instances of a component) finds its instance
 	// from the calling module.
-	callers sync.Map // api.Module -> *instance
+	callers sync.Map // api.Module -> *caller
 }
 
 // NewRuntime returns a runtime with the given configuration.
@@ -63,14 +63,26 @@ func (r *Runtime) Wazero() wazero.Runtime { return r.wz }
 // Close closes every instance and compiled component of the runtime.
 func (r *Runtime) Close(ctx context.Context) error { return r.wz.Close(ctx) }
 
-func (r *Runtime) register(m api.Module, inst *instance) { r.callers.Store(m, inst) }
+// caller is one entry of Runtime.callers: a core module instance and the
+// component instance it belongs to.
+type caller struct {
+	mod  api.Module
+	inst *instance
+}
 
-func (r *Runtime) unregister(m api.Module) { r.callers.Delete(m) }
+func (r *Runtime) register(m api.Module, inst *instance) { r.callers.Store(m, &caller{m, inst}) }
 
-func (r *Runtime) instanceOf(m api.Module) *instance {
+func (r *Runtime) unregister(m api.Module) {
+	if v, ok := r.callers.LoadAndDelete(m); ok {
+		e := v.(*caller)
+		e.inst.comp.last.CompareAndSwap(e, nil)
+	}
+}
+
+func (r *Runtime) callerOf(m api.Module) *caller {
 	v, ok := r.callers.Load(m)
 	if !ok {
 		return nil
 	}
-	return v.(*instance)
+	return v.(*caller)
 }

@@ -30,73 +30,68 @@ import (
 // memory the core function returns a pointer to, field by field; the caller
 // reads nested records and tuples with Align at their alignment.
 
-// Params writes the parameters of a typed call.
+// Params writes the parameters of a typed call. Each lifted function has
+// one, made on its first typed call and reused by every later one.
 type Params struct {
-	f    *funcVal
-	cx   canonCx
-	n    int
-	err  error
-	task taskMark
+	f       *funcVal
+	inst    *instance
+	stack   []uint64 // the core stack: parameters in, results out
+	cx      canonCx
+	n       int
+	err     error
+	initErr error // why the function cannot be called this way, if it cannot
+	task    taskMark
+	res     Results
 }
 
 // Results reads the result of a typed call.
 type Results struct {
 	p        *Params
-	indirect bool
-	ptr      uint32 // next memory position when indirect
-	i        int    // next flat value when direct
-	vals     []uint64
-}
-
-// typedState is a Func's reusable typed-call buffers.
-type typedState struct {
-	stack   []uint64
-	params  Params
-	results Results
-	initErr error // why the function cannot be called this way, if it cannot
+	indirect bool     // the result is in memory, at the pointer in vals[0]
+	ptr      uint32   // next memory position when indirect
+	i        int      // next flat value when direct
+	vals     []uint64 // the core results
+	direct   []uint64 // vals when !indirect, else nil
 }
 
 // Begin starts a typed call of f.
 func (f *Func) Begin(ctx context.Context) *Params {
-	fv := f.f
-	ts := fv.typed
-	if ts == nil {
-		ts = fv.newTypedState()
+	p := f.f.typed
+	if p == nil {
+		p = f.f.newTyped()
 	}
-	p := &ts.params
-	p.n, p.err, p.task = 0, ts.initErr, taskMark{}
-	p.cx.ctx = ctx
+	p.n, p.err, p.cx.ctx = 0, p.initErr, ctx
 	return p
 }
 
-// newTypedState makes the reusable buffers of typed calls of fv.
-func (fv *funcVal) newTypedState() *typedState {
+// newTyped makes the reusable state of typed calls of fv.
+func (fv *funcVal) newTyped() *Params {
 	n := max(len(fv.sig.Params), len(fv.sig.Results), 1)
-	ts := &typedState{stack: make([]uint64, n)}
-	ts.params.f = fv
+	p := &Params{f: fv, inst: fv.inst, stack: make([]uint64, n)}
+	p.res = Results{p: p, vals: p.stack[:len(fv.sig.Results)], indirect: fv.sig.IndirectResults}
+	if !p.res.indirect {
+		p.res.direct = p.res.vals
+	}
 	switch {
 	case fv.host != nil:
-		ts.initErr = fmt.Errorf("%s: typed calls of host functions are not supported; use Call", fv.name)
+		p.initErr = fmt.Errorf("%s: typed calls of host functions are not supported; use Call", fv.name)
 	case fv.sig.IndirectParams:
-		ts.initErr = fmt.Errorf("%s: parameters spill to memory; use Call", fv.name)
+		p.initErr = fmt.Errorf("%s: parameters spill to memory; use Call", fv.name)
 	case fv.opts.Async:
-		ts.initErr = fmt.Errorf("%s: async functions are not supported yet", fv.name)
+		p.initErr = fmt.Errorf("%s: async functions are not supported yet", fv.name)
 	default:
 		c := fv.inst.comp.c
-		ts.params.cx = canonCx{r: c.types, abi: c.abi, mem: fv.mem, realloc: fv.realloc, enc: fv.opts.Encoding, inst: fv.inst}
+		p.cx = canonCx{r: c.types, abi: c.abi, mem: fv.mem, realloc: fv.realloc, enc: fv.opts.Encoding, inst: fv.inst}
 	}
-	fv.typed = ts
-	return ts
+	fv.typed = p
+	return p
 }
 
 func (p *Params) push(v uint64) {
-	st := p.f.typed.stack
-	if p.n >= len(st) {
-		p.err = fmt.Errorf("%s: too many parameters for %s", p.f.name, p.f.sig)
-		return
+	if p.n < len(p.stack) {
+		p.stack[p.n] = v
 	}
-	st[p.n] = v
-	p.n++
+	p.n++ // one too many: Call reports it
 }
 
 // Bool writes a bool.
@@ -196,6 +191,10 @@ func (p *Params) guard(body func()) {
 	body()
 }
 
+func errReentered(inst *instance, f *funcVal) error {
+	return &Trap{Component: inst.comp.c.name, Func: f.name, Reason: "cannot enter component instance: it is already on the call stack"}
+}
+
 // Call calls the core function with the parameters written so far.
 func (p *Params) Call() (*Results, error) {
 	f := p.f
@@ -205,22 +204,28 @@ func (p *Params) Call() (*Results, error) {
 	if p.n != len(f.sig.Params) {
 		return nil, fmt.Errorf("%s: wrote %d flat parameters, the signature %s has %d", f.name, p.n, f.sig, len(f.sig.Params))
 	}
-	inst := f.inst
-	if !inst.mayEnterFrom(nil) {
-		return nil, &Trap{Component: inst.comp.c.name, Func: f.name, Reason: "cannot enter component instance: it is already on the call stack"}
+	inst := p.inst
+	if inst.parent == nil { // the common case, without the walk up the parents
+		if inst.entered {
+			return nil, errReentered(inst, f)
+		}
+		inst.entered = true
+	} else {
+		if !inst.mayEnterFrom(nil) {
+			return nil, errReentered(inst, f)
+		}
+		inst.enterFrom(nil)
 	}
-	inst.enterFrom(nil)
 	p.task = inst.beginTask()
-	st := f.typed.stack
-	r := &f.typed.results
-	*r = Results{p: p, vals: st[:len(f.sig.Results)]}
+	st := p.stack
+	r := &p.res // r.p, r.vals and r.direct never change (newTyped)
+	r.i = 0
 	// wazero turns traps, and panics of the host functions the guest calls,
 	// into the error of the call; only checking a result pointer can trap here.
 	err := f.core.CallWithStack(p.cx.ctx, st)
 	if err != nil {
 		err = catch(inst.comp.c.name, f.name, func() { panic(err) })
-	} else if f.sig.IndirectResults {
-		r.indirect = true
+	} else if r.indirect {
 		r.ptr = uint32(st[0])
 		err = catch(inst.comp.c.name, f.name, func() {
 			p.cx.checkTuplePtr("result", r.ptr, p.cx.abi.Layout(f.ft.Result))
@@ -235,6 +240,14 @@ func (p *Params) Call() (*Results, error) {
 }
 
 func (r *Results) next(size uint32) uint64 {
+	if i := r.i; i < len(r.direct) {
+		r.i = i + 1
+		return r.direct[i]
+	}
+	return r.nextSlow(size)
+}
+
+func (r *Results) nextSlow(size uint32) uint64 {
 	if r.indirect {
 		r.ptr = alignTo(r.ptr, size)
 		b, ok := r.p.cx.mem.Read(r.ptr, size)
@@ -249,13 +262,8 @@ func (r *Results) next(size uint32) uint64 {
 		}
 		return v
 	}
-	if r.i >= len(r.vals) {
-		r.fail("read more results than the signature %s has", r.p.f.sig)
-		return 0
-	}
-	v := r.vals[r.i]
-	r.i++
-	return v
+	r.fail("read more results than the signature %s has", r.p.f.sig)
+	return 0
 }
 
 func (r *Results) fail(format string, args ...any) {
@@ -351,7 +359,7 @@ func (r *Results) Bytes() []byte {
 func (r *Results) Finish() error {
 	p := r.p
 	f := p.f
-	inst := f.inst
+	inst := p.inst
 	if err := inst.endTask(p.task); err != nil && p.err == nil {
 		p.err = &Trap{Component: inst.comp.c.name, Func: f.name, Reason: err.Error()}
 	}
@@ -367,7 +375,12 @@ func (r *Results) Finish() error {
 			p.err = err
 		}
 	}
-	inst.leaveTo(nil) // catch recovers every panic above, so this always runs
+	// catch recovers every panic above, so this always runs
+	if inst.parent == nil {
+		inst.entered = false
+	} else {
+		inst.leaveTo(nil)
+	}
 	return p.err
 }
 
