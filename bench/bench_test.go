@@ -28,7 +28,7 @@ func (w workload) setup(tb testing.TB, impl string, cfg wazero.RuntimeConfig) (o
 	case implRaw:
 		o, v = w.raw(tb, newRawEnv(tb, cfg))
 	case implDynamic:
-		o, v = w.dyn(tb, newDynEnv(tb, cfg))
+		o, v = w.dyn(tb, newDynEnv(tb, cfg, false))
 	case implTyped:
 		// PLUGWIT-TYPED: the runtime's typed call path, written by hand as
 		// generated bindings would write it. When bindgen exists, a
@@ -37,7 +37,7 @@ func (w workload) setup(tb testing.TB, impl string, cfg wazero.RuntimeConfig) (o
 		if w.typed == nil {
 			return nil, nil, false
 		}
-		o, v = w.typed(tb, newDynEnv(tb, cfg))
+		o, v = w.typed(tb, newDynEnv(tb, cfg, true))
 	default:
 		tb.Fatalf("unknown implementation %q", impl)
 	}
@@ -146,7 +146,7 @@ func BenchmarkInstantiate(b *testing.B) {
 		}
 	})
 	b.Run("plugwit", func(b *testing.B) {
-		e := newDynEnv(b, wazeroConfig())
+		e := newDynEnv(b, wazeroConfig(), false)
 		b.ReportAllocs()
 		for b.Loop() {
 			inst, err := e.pre.Instantiate(ctx)

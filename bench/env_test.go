@@ -13,6 +13,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/plugwit/plugwit/component"
+	"github.com/plugwit/plugwit/wit"
 )
 
 // The fixtures: testdata/workloads.wat (a component) embeds the same core
@@ -144,7 +145,13 @@ type dynEnv struct {
 	hostNops int
 }
 
-func newDynEnv(tb testing.TB, cfg wazero.RuntimeConfig) *dynEnv {
+// hostNopWIT declares the component's import for the typed host function.
+const hostNopWIT = `package bench:host;
+world w { import host-nop: func(); }`
+
+// newDynEnv instantiates the component with its import host-nop defined as
+// a dynamic HostFunc, or, with typedHost, as a TypedHostFunc.
+func newDynEnv(tb testing.TB, cfg wazero.RuntimeConfig, typedHost bool) *dynEnv {
 	tb.Helper()
 	ctx := context.Background()
 	e := &dynEnv{rt: component.NewRuntime(ctx, component.NewRuntimeConfig().WithWazeroConfig(cfg))}
@@ -155,10 +162,24 @@ func newDynEnv(tb testing.TB, cfg wazero.RuntimeConfig) *dynEnv {
 		tb.Fatal(err)
 	}
 	l := component.NewLinker(e.rt)
-	l.Root().Func("host-nop", func(context.Context, []component.Value) (component.Value, error) {
-		e.hostNops++
-		return nil, nil
-	})
+	if typedHost {
+		r := wit.NewResolve()
+		pkg, err := r.PushSource("host.wit", hostNopWIT)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		wid, _ := r.Packages[pkg].Worlds.Get("w")
+		it, _ := r.Worlds[wid].Imports.Get(wit.WorldKey{Name: "host-nop"})
+		l.Root().TypedFunc("host-nop", r, it.(*wit.Function), func(context.Context, *component.HostCall) error {
+			e.hostNops++
+			return nil
+		})
+	} else {
+		l.Root().Func("host-nop", func(context.Context, []component.Value) (component.Value, error) {
+			e.hostNops++
+			return nil, nil
+		})
+	}
 	e.pre, err = l.InstantiatePre(ctx, e.compiled)
 	if err != nil {
 		tb.Fatal(err)

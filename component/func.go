@@ -37,7 +37,8 @@ type funcVal struct {
 	ft   *types.FuncType
 
 	// host
-	host HostFunc
+	host      HostFunc
+	typedHost TypedHostFunc // when defined with TypedFunc (host then fails)
 
 	// lifted
 	inst       *instance
@@ -114,8 +115,12 @@ func (inst *instance) lower(d *types.LowerDef) {
 		r := inst.coreFuncs[*d.Options.Realloc]
 		realloc = r.mod.ExportedFunction(r.name)
 	}
-	inst.host[idx] = func(ctx context.Context, stack []uint64) {
-		inst.callLowered(ctx, d, callee, mem, realloc, stack)
+	if callee.typedHost != nil {
+		inst.host[idx] = inst.lowerTyped(d, callee, mem, realloc)
+	} else {
+		inst.host[idx] = func(ctx context.Context, stack []uint64) {
+			inst.callLowered(ctx, d, callee, mem, realloc, stack)
+		}
 	}
 	inst.coreFuncs = append(inst.coreFuncs, coreRef{mod: inst.hostMod, name: "f" + itoa(idx)})
 }

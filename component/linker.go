@@ -35,13 +35,15 @@ func NewLinker(rt *Runtime) *Linker {
 type LinkerInstance struct {
 	name      string
 	funcs     map[string]HostFunc
-	sigs      map[string]hostSig // declared types of functions defined with FuncOf
+	sigs      map[string]hostSig // declared types of functions defined with FuncOf or TypedFunc
+	typed     map[string]TypedHostFunc
 	resources map[string]*ResourceType
 	instances map[string]*LinkerInstance
 }
 
 func newLinkerInstance(name string) *LinkerInstance {
 	return &LinkerInstance{name: name, funcs: map[string]HostFunc{}, sigs: map[string]hostSig{},
+		typed:     map[string]TypedHostFunc{},
 		resources: map[string]*ResourceType{}, instances: map[string]*LinkerInstance{}}
 }
 
@@ -65,6 +67,8 @@ func (li *LinkerInstance) Instance(name string) *LinkerInstance {
 // Func defines a function. Its type is whatever the importing component
 // declares; fn receives and returns Values of that type.
 func (li *LinkerInstance) Func(name string, fn HostFunc) *LinkerInstance {
+	delete(li.sigs, name)
+	delete(li.typed, name)
 	li.funcs[name] = fn
 	return li
 }
@@ -73,6 +77,7 @@ func (li *LinkerInstance) Func(name string, fn HostFunc) *LinkerInstance {
 // in r (typically the application's own world). Linking checks it against
 // the type the component imports and refuses a mismatch, naming both.
 func (li *LinkerInstance) FuncOf(name string, r *wit.Resolve, f *wit.Function, fn HostFunc) *LinkerInstance {
+	delete(li.typed, name)
 	li.funcs[name] = fn
 	li.sigs[name] = hostSig{r: r, f: f}
 	return li
@@ -158,7 +163,15 @@ func (li *LinkerInstance) resolve(name string, want types.Extern, c *types.Compo
 			return item{}, fmt.Errorf("import %s: expected %s, host provides %s", quoteName(li.qualify(name)),
 				c.FuncString(want.Func), witFuncString(sig.r, sig.f))
 		}
-		return item{sort: binary.SortFunc, fn: &funcVal{host: fn, ft: want.Func, name: li.qualify(name)}}, nil
+		fv := &funcVal{host: fn, ft: want.Func, name: li.qualify(name)}
+		if t, ok := li.typed[defined]; ok {
+			if sig := li.sigs[defined]; funcHasHandles(sig.r, sig.f) {
+				return item{}, fmt.Errorf("import %s: a typed host function cannot take or return resource handles; define it with FuncOf",
+					quoteName(li.qualify(name)))
+			}
+			fv.typedHost = t
+		}
+		return item{sort: binary.SortFunc, fn: fv}, nil
 	case binary.SortType:
 		if !isResourceType(c.Types, want.Type) {
 			return item{sort: binary.SortType}, nil // a value type: nothing to provide

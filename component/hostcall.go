@@ -1,0 +1,489 @@
+package component
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"unicode/utf8"
+
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/plugwit/plugwit/component/internal/types"
+	"github.com/plugwit/plugwit/wit"
+)
+
+// TypedHostFunc implements an imported function without Values: the
+// host's side of the typed call path (see Func.Begin for the guest's). It
+// reads its arguments from c in order, as the Canonical ABI flattens its
+// parameters, and writes its result with c's Return methods:
+//
+//	l.Root().TypedFunc("add", r, addFn, func(ctx context.Context, c *component.HostCall) error {
+//		a, b := c.U32(), c.U32()
+//		c.ReturnU32(a + b)
+//		return nil
+//	})
+//
+// Scalars, strings and byte lists cost no allocation in the host beyond
+// the Go string or slice a String or Bytes read returns. An error traps the
+// calling component, as a HostFunc's does.
+type TypedHostFunc func(ctx context.Context, c *HostCall) error
+
+// TypedFunc defines a function implemented by a TypedHostFunc, with its
+// declared WIT type f (whose types live in r). Linking checks f against
+// the type the component imports, as for FuncOf, so fn reads and writes
+// exactly what its declared type flattens to. Functions whose parameters
+// or result hold resource handles are refused at link time: define them
+// with Func or FuncOf.
+//
+// A typed host function can only be called by components; calling it with
+// Values (Func.Call on a component that re-exports the import) fails.
+func (li *LinkerInstance) TypedFunc(name string, r *wit.Resolve, f *wit.Function, fn TypedHostFunc) *LinkerInstance {
+	qualified := li.qualify(name)
+	li.funcs[name] = func(context.Context, []Value) (Value, error) {
+		return nil, fmt.Errorf("%s: a typed host function can only be called by a component", qualified)
+	}
+	li.sigs[name] = hostSig{r: r, f: f}
+	li.typed[name] = fn
+	return li
+}
+
+// HostCall is one call of a TypedHostFunc: the calling component's
+// arguments, read in order, and its result, written in order. A read or a
+// write the guest's memory refuses (a string out of bounds, invalid
+// UTF-8, a failing realloc) records the call's first error and returns
+// zero values; the call then traps with that error, whatever the function
+// returns. A HostCall is valid only during its call.
+type HostCall struct {
+	cx   canonCx
+	name string
+	ft   *types.FuncType
+	sig  wit.Signature
+
+	stack  []uint64
+	direct int    // flat arguments on the stack; 0 when they are in memory
+	i      int    // the next flat argument
+	ptr    uint32 // the next argument in memory, when they are there
+	argEnd uint32 // the end of the arguments in memory
+
+	result       uint64 // the flat result, when there is one
+	nresults     int    // flat results written
+	retptr       uint32 // the next result position in memory, when it is there
+	retStart     uint32
+	retLayout    wit.Layout
+	indirectRets bool
+
+	err  error
+	busy bool
+}
+
+// typedLowering is what a lowering of a typed host function keeps between
+// calls: one HostCall, reused unless calls of the import nest.
+type typedLowering struct {
+	call HostCall
+}
+
+// hasHandles reports whether a value of type t holds an own or borrow
+// handle.
+func hasHandles(r *wit.Resolve, t wit.Type) bool {
+	id, ok := t.(wit.TypeID)
+	if !ok {
+		return false
+	}
+	switch k := r.Types[id].Kind.(type) {
+	case *wit.Own, *wit.Borrow:
+		return true
+	case *wit.Alias:
+		return hasHandles(r, k.Type)
+	case *wit.Record:
+		for _, f := range k.Fields {
+			if hasHandles(r, f.Type) {
+				return true
+			}
+		}
+	case *wit.Tuple:
+		for _, e := range k.Types {
+			if hasHandles(r, e) {
+				return true
+			}
+		}
+	case *wit.Variant:
+		for _, c := range k.Cases {
+			if c.Type != nil && hasHandles(r, c.Type) {
+				return true
+			}
+		}
+	case *wit.Option:
+		return hasHandles(r, k.Type)
+	case *wit.Result:
+		return k.OK != nil && hasHandles(r, k.OK) || k.Err != nil && hasHandles(r, k.Err)
+	case *wit.List:
+		return hasHandles(r, k.Elem)
+	case *wit.FixedList:
+		return hasHandles(r, k.Elem)
+	case *wit.Map:
+		return hasHandles(r, k.Key) || hasHandles(r, k.Value)
+	}
+	return false
+}
+
+// funcHasHandles reports whether a function's parameters or result hold
+// handles.
+func funcHasHandles(r *wit.Resolve, f *wit.Function) bool {
+	for _, p := range f.Params {
+		if hasHandles(r, p.Type) {
+			return true
+		}
+	}
+	return f.Result != nil && hasHandles(r, f.Result)
+}
+
+// lowerTyped makes the core function of a `canon lower` of a typed host
+// function.
+func (inst *instance) lowerTyped(d *types.LowerDef, callee *funcVal, mem api.Memory, realloc api.Function) func(context.Context, []uint64) {
+	c := inst.comp.c
+	l := &typedLowering{}
+	hc := &l.call
+	hc.cx = canonCx{r: c.types, abi: c.abi, mem: mem, realloc: realloc, enc: d.Options.Encoding, inst: inst}
+	hc.name, hc.ft, hc.sig = callee.name, d.Type, d.Sig
+	n := len(d.Sig.Params)
+	if d.Sig.IndirectResults {
+		n--
+		hc.indirectRets = true
+		hc.retLayout = c.abi.Layout(d.Type.Result)
+	}
+	if !d.Sig.IndirectParams {
+		hc.direct = n
+	}
+	fn := callee.typedHost
+	return func(ctx context.Context, stack []uint64) {
+		if inst.noLeave {
+			panic(&trapError{reason: "import " + callee.name + ": cannot leave component instance: called during post-return or realloc"})
+		}
+		hc := &l.call
+		if hc.busy { // a nested call of the same import
+			hc = new(HostCall)
+			*hc = l.call
+		}
+		hc.begin(ctx, stack)
+		if data := inst.hostData(); data != nil {
+			ctx = context.WithValue(ctx, hostDataKey{}, data)
+		}
+		err := fn(ctx, hc)
+		if hc.err == nil && err == nil {
+			hc.end()
+		}
+		hc.busy = false
+		hc.cx.ctx = nil
+		if err == nil {
+			err = hc.err
+		}
+		if err != nil {
+			panic(importTrap(callee.name, &trapError{reason: firstLine(err.Error()), err: err}))
+		}
+	}
+}
+
+// begin readies c for a call with the core stack.
+func (c *HostCall) begin(ctx context.Context, stack []uint64) {
+	c.busy, c.err = true, nil
+	c.cx.ctx = ctx
+	c.stack, c.i, c.nresults, c.result = stack, 0, 0, 0
+	if c.direct == 0 && c.sig.IndirectParams {
+		c.guard(func() {
+			lay, _ := paramsLayout(c.cx.abi, c.ft)
+			c.ptr = uint32(stack[0])
+			c.cx.checkTuplePtr("parameter", c.ptr, lay)
+			c.argEnd = c.ptr + lay.Size
+		})
+	}
+	if c.indirectRets {
+		c.retptr = uint32(stack[len(c.sig.Params)-1])
+		c.retStart = c.retptr
+		c.guard(func() { c.cx.checkTuplePtr("result", c.retptr, c.retLayout) })
+	}
+}
+
+// end checks that the function wrote its whole result and puts a flat one
+// on the stack.
+func (c *HostCall) end() {
+	switch {
+	case c.indirectRets:
+		if alignTo(c.retptr, c.retLayout.Align) != c.retStart+c.retLayout.Size {
+			c.fail("wrote %d of the %d bytes of the result", c.retptr-c.retStart, c.retLayout.Size)
+		}
+	case c.nresults != len(c.sig.Results):
+		c.fail("wrote %d flat results, the signature %s has %d", c.nresults, c.sig, len(c.sig.Results))
+	case c.nresults == 1:
+		c.stack[0] = c.result
+	}
+}
+
+func (c *HostCall) fail(format string, args ...any) {
+	if c.err == nil {
+		c.err = fmt.Errorf(format, args...)
+	}
+}
+
+// guard turns a trap or bad value raised by body into c.err.
+func (c *HostCall) guard(body func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			switch e := r.(type) {
+			case *trapError:
+				c.fail("%s", e.reason)
+			case *valueError:
+				c.fail("%s", e.msg)
+			case error:
+				c.fail("%s", firstLine(e.Error()))
+			default:
+				panic(r)
+			}
+		}
+	}()
+	body()
+}
+
+// arg returns the next flat argument, or the next argument of size bytes
+// from memory.
+func (c *HostCall) arg(size uint32) uint64 {
+	if i := c.i; i < c.direct {
+		c.i = i + 1
+		return c.stack[i]
+	}
+	return c.argSlow(size)
+}
+
+func (c *HostCall) argSlow(size uint32) uint64 {
+	if c.err != nil {
+		return 0
+	}
+	if !c.sig.IndirectParams {
+		c.fail("read more arguments than the signature %s has", c.sig)
+		return 0
+	}
+	c.ptr = alignTo(c.ptr, size)
+	if c.ptr+size > c.argEnd {
+		c.fail("read more arguments than the parameters' %d bytes", c.argEnd)
+		return 0
+	}
+	b, _ := c.cx.mem.Read(c.ptr, size) // in bounds: checked by begin
+	c.ptr += size
+	var v uint64
+	for i := int(size) - 1; i >= 0; i-- {
+		v = v<<8 | uint64(b[i])
+	}
+	return v
+}
+
+// Align moves the cursor of arguments passed in memory to a multiple of n
+// (the alignment of a nested record or tuple); with flat arguments it does
+// nothing.
+func (c *HostCall) Align(n uint32) {
+	if c.direct == 0 {
+		c.ptr = alignTo(c.ptr, n)
+	}
+}
+
+// Bool reads a bool argument.
+func (c *HostCall) Bool() bool { return uint32(c.arg(1)) != 0 }
+
+// U8 reads a u8 argument.
+func (c *HostCall) U8() uint8 { return uint8(c.arg(1)) }
+
+// S8 reads an s8 argument.
+func (c *HostCall) S8() int8 { return int8(c.arg(1)) }
+
+// U16 reads a u16 argument.
+func (c *HostCall) U16() uint16 { return uint16(c.arg(2)) }
+
+// S16 reads an s16 argument.
+func (c *HostCall) S16() int16 { return int16(c.arg(2)) }
+
+// U32 reads a u32 argument (also flags of up to 32 flags and enum
+// discriminants).
+func (c *HostCall) U32() uint32 { return uint32(c.arg(4)) }
+
+// S32 reads an s32 argument.
+func (c *HostCall) S32() int32 { return int32(uint32(c.arg(4))) }
+
+// U64 reads a u64 argument.
+func (c *HostCall) U64() uint64 { return c.arg(8) }
+
+// S64 reads an s64 argument.
+func (c *HostCall) S64() int64 { return int64(c.arg(8)) }
+
+// F32 reads an f32 argument (NaNs canonicalized).
+func (c *HostCall) F32() float32 {
+	f := math.Float32frombits(uint32(c.arg(4)))
+	if f != f {
+		f = math.Float32frombits(canonicalNaN32)
+	}
+	return f
+}
+
+// F64 reads an f64 argument (NaNs canonicalized).
+func (c *HostCall) F64() float64 {
+	f := math.Float64frombits(c.arg(8))
+	if f != f {
+		f = math.Float64frombits(canonicalNaN64)
+	}
+	return f
+}
+
+// Char reads a char argument.
+func (c *HostCall) Char() rune {
+	v := uint32(c.arg(4))
+	if v > maxRune || (v >= 0xd800 && v <= 0xdfff) {
+		c.fail("char 0x%x is not a Unicode scalar value", v)
+		return 0
+	}
+	return rune(v)
+}
+
+// String reads a string argument (a copy).
+func (c *HostCall) String() string {
+	ptr, n := uint32(c.arg(4)), uint32(c.arg(4))
+	if c.err != nil {
+		return ""
+	}
+	if c.cx.enc == types.UTF8 && n <= maxStringByteLength {
+		b, ok := c.cx.mem.Read(ptr, n)
+		if !ok {
+			c.fail("string of %d bytes at 0x%x is out of bounds", n, ptr)
+			return ""
+		}
+		if !utf8.Valid(b) {
+			c.fail("invalid UTF-8 in string at 0x%x", ptr)
+			return ""
+		}
+		return string(b)
+	}
+	var s string
+	c.guard(func() { s = string(c.cx.loadStringRange(ptr, n).(String)) })
+	return s
+}
+
+// Bytes reads a list<u8> argument (a copy).
+func (c *HostCall) Bytes() []byte {
+	ptr, n := uint32(c.arg(4)), uint32(c.arg(4))
+	if c.err != nil {
+		return nil
+	}
+	b, ok := c.cx.mem.Read(ptr, n)
+	if !ok {
+		c.fail("list of %d bytes at 0x%x is out of bounds", n, ptr)
+		return nil
+	}
+	return append([]byte(nil), b...)
+}
+
+// ret writes the next result value, of size bytes when in memory.
+func (c *HostCall) ret(v uint64, size uint32) {
+	if !c.indirectRets {
+		if c.nresults == 0 {
+			c.result = v
+		}
+		c.nresults++ // end reports one too many
+		return
+	}
+	if c.err != nil {
+		return
+	}
+	c.retptr = alignTo(c.retptr, size)
+	if c.retptr+size > c.retStart+c.retLayout.Size {
+		c.fail("wrote more than the result's %d bytes", c.retLayout.Size)
+		return
+	}
+	var b [8]byte
+	for i := range size {
+		b[i] = byte(v >> (8 * i))
+	}
+	c.cx.mem.Write(c.retptr, b[:size]) // in bounds: checked by begin
+	c.retptr += size
+}
+
+// ReturnAlign moves the cursor of a result in memory to a multiple of n
+// (the alignment of a nested record or tuple).
+func (c *HostCall) ReturnAlign(n uint32) {
+	if c.indirectRets {
+		c.retptr = alignTo(c.retptr, n)
+	}
+}
+
+// ReturnBool writes a bool result.
+func (c *HostCall) ReturnBool(v bool) {
+	if v {
+		c.ret(1, 1)
+	} else {
+		c.ret(0, 1)
+	}
+}
+
+// ReturnU8 writes a u8 result.
+func (c *HostCall) ReturnU8(v uint8) { c.ret(uint64(v), 1) }
+
+// ReturnS8 writes an s8 result.
+func (c *HostCall) ReturnS8(v int8) { c.ret(uint64(uint32(int32(v))), 1) }
+
+// ReturnU16 writes a u16 result.
+func (c *HostCall) ReturnU16(v uint16) { c.ret(uint64(v), 2) }
+
+// ReturnS16 writes an s16 result.
+func (c *HostCall) ReturnS16(v int16) { c.ret(uint64(uint32(int32(v))), 2) }
+
+// ReturnU32 writes a u32 result (also flags, enum discriminants).
+func (c *HostCall) ReturnU32(v uint32) { c.ret(uint64(v), 4) }
+
+// ReturnS32 writes an s32 result.
+func (c *HostCall) ReturnS32(v int32) { c.ret(uint64(uint32(v)), 4) }
+
+// ReturnU64 writes a u64 result.
+func (c *HostCall) ReturnU64(v uint64) { c.ret(v, 8) }
+
+// ReturnS64 writes an s64 result.
+func (c *HostCall) ReturnS64(v int64) { c.ret(uint64(v), 8) }
+
+// ReturnF32 writes an f32 result.
+func (c *HostCall) ReturnF32(v float32) { c.ret(uint64(math.Float32bits(v)), 4) }
+
+// ReturnF64 writes an f64 result.
+func (c *HostCall) ReturnF64(v float64) { c.ret(math.Float64bits(v), 8) }
+
+// ReturnChar writes a char result.
+func (c *HostCall) ReturnChar(v rune) {
+	if v < 0 || v > maxRune || (v >= 0xd800 && v <= 0xdfff) {
+		c.fail("the host returned char %U, not a Unicode scalar value", v)
+		return
+	}
+	c.ret(uint64(v), 4)
+}
+
+// ReturnString copies s into the guest (through its realloc) and writes
+// the string result.
+func (c *HostCall) ReturnString(s string) {
+	if c.err != nil {
+		return
+	}
+	c.guard(func() {
+		ptr, n := c.cx.storeStringRange(s)
+		c.ret(uint64(ptr), 4)
+		c.ret(uint64(n), 4)
+	})
+}
+
+// ReturnBytes copies b into the guest (through its realloc) and writes the
+// list<u8> result.
+func (c *HostCall) ReturnBytes(b []byte) {
+	if c.err != nil {
+		return
+	}
+	c.guard(func() {
+		if uint64(len(b)) > math.MaxUint32 {
+			badValue("list of %d bytes is too long", len(b))
+		}
+		ptr := c.cx.alloc(1, uint32(len(b)))
+		c.cx.write(ptr, b)
+		c.ret(uint64(ptr), 4)
+		c.ret(uint64(len(b)), 4)
+	})
+}
