@@ -22,7 +22,7 @@ import (
 // environment, arguments and working directory, catfile.wat reads a file
 // of its first preopened directory.
 
-func instantiate(t *testing.T, file string, cfg wasi.Config) (*component.Instance, func()) {
+func instantiate(t testing.TB, file string, cfg wasi.Config) (*component.Instance, func()) {
 	t.Helper()
 	wasm, err := os.ReadFile(filepath.Join("testdata", file))
 	if err != nil {
