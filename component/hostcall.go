@@ -31,9 +31,8 @@ type TypedHostFunc func(ctx context.Context, c *HostCall) error
 // TypedFunc defines a function implemented by a TypedHostFunc, with its
 // declared WIT type f (whose types live in r). Linking checks f against
 // the type the component imports, as for FuncOf, so fn reads and writes
-// exactly what its declared type flattens to. Functions whose parameters
-// or result hold resource handles are refused at link time: define them
-// with Func or FuncOf.
+// exactly what its declared type flattens to. Handles are read and written
+// with Borrow, Own and ReturnOwn, for resource types the host defines.
 //
 // A typed host function can only be called by components; calling it with
 // Values (Func.Call on a component that re-exports the import) fails.
@@ -72,6 +71,8 @@ type HostCall struct {
 	retLayout    wit.Layout
 	indirectRets bool
 
+	lenders []uint32 // handles lent to the call (Borrow), returned by end
+
 	err  error
 	busy bool
 }
@@ -80,61 +81,6 @@ type HostCall struct {
 // calls: one HostCall, reused unless calls of the import nest.
 type typedLowering struct {
 	call HostCall
-}
-
-// hasHandles reports whether a value of type t holds an own or borrow
-// handle.
-func hasHandles(r *wit.Resolve, t wit.Type) bool {
-	id, ok := t.(wit.TypeID)
-	if !ok {
-		return false
-	}
-	switch k := r.Types[id].Kind.(type) {
-	case *wit.Own, *wit.Borrow:
-		return true
-	case *wit.Alias:
-		return hasHandles(r, k.Type)
-	case *wit.Record:
-		for _, f := range k.Fields {
-			if hasHandles(r, f.Type) {
-				return true
-			}
-		}
-	case *wit.Tuple:
-		for _, e := range k.Types {
-			if hasHandles(r, e) {
-				return true
-			}
-		}
-	case *wit.Variant:
-		for _, c := range k.Cases {
-			if c.Type != nil && hasHandles(r, c.Type) {
-				return true
-			}
-		}
-	case *wit.Option:
-		return hasHandles(r, k.Type)
-	case *wit.Result:
-		return k.OK != nil && hasHandles(r, k.OK) || k.Err != nil && hasHandles(r, k.Err)
-	case *wit.List:
-		return hasHandles(r, k.Elem)
-	case *wit.FixedList:
-		return hasHandles(r, k.Elem)
-	case *wit.Map:
-		return hasHandles(r, k.Key) || hasHandles(r, k.Value)
-	}
-	return false
-}
-
-// funcHasHandles reports whether a function's parameters or result hold
-// handles.
-func funcHasHandles(r *wit.Resolve, f *wit.Function) bool {
-	for _, p := range f.Params {
-		if hasHandles(r, p.Type) {
-			return true
-		}
-	}
-	return f.Result != nil && hasHandles(r, f.Result)
 }
 
 // lowerTyped makes the core function of a `canon lower` of a typed host
@@ -169,14 +115,16 @@ func (inst *instance) lowerTyped(d *types.LowerDef, callee *funcVal, mem api.Mem
 			ctx = context.WithValue(ctx, hostDataKey{}, data)
 		}
 		err := fn(ctx, hc)
-		if hc.err == nil && err == nil {
+		hc.release()
+		switch {
+		case hc.err != nil: // the first error: the function's own came after it
+			err = hc.err
+		case err == nil:
 			hc.end()
+			err = hc.err
 		}
 		hc.busy = false
 		hc.cx.ctx = nil
-		if err == nil {
-			err = hc.err
-		}
 		if err != nil {
 			panic(importTrap(callee.name, &trapError{reason: firstLine(err.Error()), err: err}))
 		}
@@ -203,20 +151,40 @@ func (c *HostCall) begin(ctx context.Context, stack []uint64) {
 	}
 }
 
-// end checks that the function wrote its whole result and puts a flat one
-// on the stack.
-func (c *HostCall) end() {
-	switch {
-	case c.indirectRets:
-		if alignTo(c.retptr, c.retLayout.Align) != c.retStart+c.retLayout.Size {
-			c.fail("wrote %d of the %d bytes of the result", c.retptr-c.retStart, c.retLayout.Size)
+// release returns the handles lent to the call.
+func (c *HostCall) release() {
+	if len(c.lenders) == 0 {
+		return
+	}
+	entries := c.cx.inst.handles.entries
+	for _, i := range c.lenders {
+		if h := &entries[i]; h.live && h.lends > 0 {
+			h.lends--
 		}
-	case c.nresults != len(c.sig.Results):
+	}
+	c.lenders = c.lenders[:0]
+}
+
+// end checks that the function wrote its flat result and puts it on the
+// stack. (A result in memory may be written in part: the payload of a
+// variant case without one, say.)
+func (c *HostCall) end() {
+	if c.indirectRets {
+		return
+	}
+	if c.nresults != len(c.sig.Results) {
 		c.fail("wrote %d flat results, the signature %s has %d", c.nresults, c.sig, len(c.sig.Results))
-	case c.nresults == 1:
+		return
+	}
+	if c.nresults == 1 {
 		c.stack[0] = c.result
 	}
 }
+
+// Err returns the first error of the call's reads and writes, if any: the
+// call traps with it whatever the function returns, and reads return zero
+// values after it.
+func (c *HostCall) Err() error { return c.err }
 
 func (c *HostCall) fail(format string, args ...any) {
 	if c.err == nil {
@@ -377,6 +345,95 @@ func (c *HostCall) Bytes() []byte {
 	return append([]byte(nil), b...)
 }
 
+// BytesView reads a list<u8> argument without copying it: the slice is
+// the guest's memory. It is valid only until the function returns or calls
+// into a component (which may grow, and so move, that memory); it must not
+// be retained, nor written to. Use it to pass the bytes straight on, as to
+// an io.Writer.
+func (c *HostCall) BytesView() []byte {
+	ptr, n := uint32(c.arg(4)), uint32(c.arg(4))
+	if c.err != nil {
+		return nil
+	}
+	b, ok := c.cx.mem.Read(ptr, n)
+	if !ok {
+		c.fail("list of %d bytes at 0x%x is out of bounds", n, ptr)
+		return nil
+	}
+	return b[:n:n]
+}
+
+// handle reads a handle argument of the host-defined resource type rt and
+// returns its index in the guest's table.
+func (c *HostCall) handle(rt *ResourceType, what string) (uint32, *handle) {
+	i := uint32(c.arg(4))
+	if c.err != nil {
+		return 0, nil
+	}
+	if rt == nil || rt.owner != nil {
+		c.fail("%s: typed host functions take handles of host-defined resource types only", what)
+		return 0, nil
+	}
+	t := &c.cx.inst.handles
+	if i == 0 || int64(i) >= int64(len(t.entries)) || !t.entries[i].live {
+		c.fail("unknown handle index %d", i)
+		return 0, nil
+	}
+	h := &t.entries[i]
+	if h.rt != rt {
+		c.fail("handle %d is a %s, expected a %s", i, h.rt.name, rt.name)
+		return 0, nil
+	}
+	return i, h
+}
+
+// Borrow reads a borrow<R> argument, R being the host-defined resource
+// type rt, and returns the handle's rep. The guest's handle stays lent
+// until the call returns (it cannot drop it meanwhile).
+func (c *HostCall) Borrow(rt *ResourceType) uint32 {
+	i, h := c.handle(rt, "borrow")
+	if h == nil {
+		return 0
+	}
+	h.lends++
+	c.lenders = append(c.lenders, i)
+	return h.rep
+}
+
+// Own reads an own<R> argument, R being the host-defined resource type rt,
+// and returns the handle's rep: the handle leaves the guest's table, and
+// the host now owns the resource.
+func (c *HostCall) Own(rt *ResourceType) uint32 {
+	i, h := c.handle(rt, "own")
+	if h == nil {
+		return 0
+	}
+	switch {
+	case h.lends != 0:
+		c.fail("handle %d is lent out (%d borrows) and cannot be moved", i, h.lends)
+		return 0
+	case !h.own:
+		c.fail("handle %d is borrowed, expected an owned handle", i)
+		return 0
+	}
+	return c.cx.inst.handles.remove(i).rep
+}
+
+// ReturnOwn writes an own<R> result, R being the host-defined resource
+// type rt: the guest gets a new owned handle of the resource rep.
+func (c *HostCall) ReturnOwn(rt *ResourceType, rep uint32) {
+	if c.err != nil {
+		return
+	}
+	if rt == nil || rt.owner != nil {
+		c.fail("own: typed host functions return handles of host-defined resource types only")
+		return
+	}
+	c.guard(func() {
+		c.ret(uint64(c.cx.inst.handles.add(handle{rt: rt, rep: rep, own: true})), 4)
+	})
+}
+
 // ret writes the next result value, of size bytes when in memory.
 func (c *HostCall) ret(v uint64, size uint32) {
 	if !c.indirectRets {
@@ -394,11 +451,17 @@ func (c *HostCall) ret(v uint64, size uint32) {
 		c.fail("wrote more than the result's %d bytes", c.retLayout.Size)
 		return
 	}
-	var b [8]byte
-	for i := range size {
-		b[i] = byte(v >> (8 * i))
+	m := c.cx.mem // in bounds: checked by begin
+	switch size {
+	case 1:
+		m.WriteByte(c.retptr, byte(v))
+	case 2:
+		m.WriteUint16Le(c.retptr, uint16(v))
+	case 4:
+		m.WriteUint32Le(c.retptr, uint32(v))
+	default:
+		m.WriteUint64Le(c.retptr, v)
 	}
-	c.cx.mem.Write(c.retptr, b[:size]) // in bounds: checked by begin
 	c.retptr += size
 }
 

@@ -165,10 +165,6 @@ func (li *LinkerInstance) resolve(name string, want types.Extern, c *types.Compo
 		}
 		fv := &funcVal{host: fn, ft: want.Func, name: li.qualify(name)}
 		if t, ok := li.typed[defined]; ok {
-			if sig := li.sigs[defined]; funcHasHandles(sig.r, sig.f) {
-				return item{}, fmt.Errorf("import %s: a typed host function cannot take or return resource handles; define it with FuncOf",
-					quoteName(li.qualify(name)))
-			}
 			fv.typedHost = t
 		}
 		return item{sort: binary.SortFunc, fn: fv}, nil

@@ -211,6 +211,7 @@ type fileSource struct {
 	mu  sync.Mutex
 	f   *os.File
 	off int64
+	buf []byte // what take reads into, reused
 }
 
 func (s *fileSource) ready() bool                       { return true }
@@ -222,7 +223,10 @@ func (s *fileSource) take(ctx context.Context, n int, block, discard bool) ([]by
 	if n == 0 {
 		return nil, 0, nil
 	}
-	b := make([]byte, n)
+	if cap(s.buf) < n {
+		s.buf = make([]byte, n)
+	}
+	b := s.buf[:n]
 	k, err := s.f.ReadAt(b, s.off)
 	s.off += int64(k)
 	if k > 0 {

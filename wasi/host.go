@@ -81,6 +81,9 @@ func Define(l *component.Linker, cfg Config) (*Definitions, error) {
 			})
 		}
 	}
+	if err := d.defineTypedStreams(l.Instance("wasi:io/streams@" + Version)); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -355,7 +358,7 @@ func bytesArg(args []component.Value, i int) ([]byte, error) {
 
 // bytesValue is a list<u8> for the guest: Bytes, lowered in one copy.
 func bytesValue(b []byte) component.Value {
-	return component.Bytes(b)
+	return component.Bytes(append([]byte(nil), b...)) // b may be a source's buffer
 }
 
 // clampLen turns a length a guest asked for into one the host accepts.

@@ -24,7 +24,8 @@ type source interface {
 	// take returns up to n bytes available now (copied), or with discard
 	// only their count; with block it first waits until at least one byte
 	// or the end is available. At the end it returns io.EOF; after another
-	// error it returns that error again on every call.
+	// error it returns that error again on every call. The bytes it returns
+	// may be the source's buffer: they are valid until the next take.
 	take(ctx context.Context, n int, block, discard bool) ([]byte, int, error)
 }
 
@@ -34,6 +35,7 @@ type sink interface {
 	// checkWrite returns how many bytes a write may take now.
 	checkWrite() (int, error)
 	// write writes b (at most a permit) without buffering beyond the sink.
+	// It must not retain b, which may be the guest's memory.
 	write(ctx context.Context, b []byte) error
 	// flush flushes what was written; with block it waits until done.
 	flush(ctx context.Context, block bool) error
