@@ -88,9 +88,9 @@ type coreHostFunc struct {
 	kind          coreHostKind
 	module, field string // the core import
 	iface         string // the world import (or export, for resources) it belongs to; "" for $root
-	name     string // the function's (or resource's) name
-	lower    *types.LowerDef
-	resource wit.TypeID
+	name          string // the function's (or resource's) name
+	lower         *types.LowerDef
+	resource      wit.TypeID
 }
 
 // coreLift is an exported function.
@@ -616,4 +616,3 @@ func isCoreModule(wasm []byte) bool {
 	p, err := binary.ReadPreamble(wasm)
 	return err == nil && !p.IsComponent()
 }
-
