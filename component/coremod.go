@@ -616,3 +616,22 @@ func isCoreModule(wasm []byte) bool {
 	p, err := binary.ReadPreamble(wasm)
 	return err == nil && !p.IsComponent()
 }
+
+// IsCoreModule reports whether c was compiled from a core-module plugin
+// rather than a component.
+func (c *Compiled) IsCoreModule() bool { return c.core != nil }
+
+// producers decodes the module's producers custom section.
+func (p *corePlan) producers() []ProducerField {
+	for _, h := range p.module.Sections {
+		if h.ID != binary.CoreSectionCustom || h.Name != "producers" {
+			continue
+		}
+		if data, ok := customSectionData(p.module.Raw, h); ok {
+			if f, ok := decodeProducers(data); ok {
+				return f
+			}
+		}
+	}
+	return nil
+}
