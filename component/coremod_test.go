@@ -369,3 +369,30 @@ func TestCoreModuleCompileErrors(t *testing.T) {
 		t.Errorf("bad world id: %v", err)
 	}
 }
+
+// FuzzCompileCoreModule checks that Compile never panics on a mutated
+// core-module plugin, and that what compiles instantiates or fails cleanly.
+func FuzzCompileCoreModule(f *testing.F) {
+	for _, name := range []string{"coremod.wasm", "wasip1.wasm"} {
+		b, err := os.ReadFile(filepath.Join(coremodDir, name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	ctx := context.Background()
+	rt := NewRuntime(ctx, NewRuntimeConfig())
+	f.Cleanup(func() { rt.Close(ctx) })
+	f.Fuzz(func(t *testing.T, wasm []byte) {
+		c, err := rt.Compile(ctx, wasm)
+		if err != nil {
+			return
+		}
+		c.World()
+		l := (&coremodHost{}).link(rt)
+		l.StubImports(c, nil, nil)
+		if inst, err := l.Instantiate(ctx, c); err == nil {
+			inst.Close(ctx)
+		}
+	})
+}
