@@ -158,7 +158,7 @@ func (c *Compiled) compileCoreModule(ctx context.Context, wasm []byte) error {
 		return err
 	}
 	n := &compNode{c: c, checked: checked, types: r, hostFuncs: map[types.Def]int{}}
-	if err := p.compileHost(ctx, c.rt); err != nil {
+	if err := p.compileHost(ctx, n); err != nil {
 		return err
 	}
 	c.root = n
@@ -575,7 +575,8 @@ func isInterfaceName(s string) bool {
 // implements; each function finds the calling instance and runs its
 // closure (see RATIONALE.md, "Why is a lowered import one shared host
 // function that looks up its instance?").
-func (p *corePlan) compileHost(ctx context.Context, rt *Runtime) error {
+func (p *corePlan) compileHost(ctx context.Context, n *compNode) error {
+	rt := n.c.rt
 	byModule := map[string]wazero.HostModuleBuilder{}
 	for i, h := range p.hostFuncs {
 		hb, ok := byModule[h.module]
@@ -593,7 +594,16 @@ func (p *corePlan) compileHost(ctx context.Context, rt *Runtime) error {
 			sig = coreSig{params: []api.ValueType{api.ValueTypeI32}}
 		}
 		fn := api.GoModuleFunc(func(ctx context.Context, mod api.Module, stack []uint64) {
-			inst := rt.instanceOf(mod)
+			e := n.last.Load()
+			if e == nil || e.mod != mod {
+				if e = rt.callerOf(mod); e != nil {
+					n.last.Store(e)
+				}
+			}
+			var inst *instance
+			if e != nil {
+				inst = e.inst
+			}
 			if inst == nil || i >= len(inst.host) || inst.host[i] == nil {
 				panic(fmt.Errorf("plugwit: core-module import %d called from an unknown module", i))
 			}

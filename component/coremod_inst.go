@@ -71,6 +71,7 @@ func (pre *InstancePre) newCoreInstance(ctx context.Context, data map[any]any) (
 	// instantiated; lowered imports read them then.
 	var mem api.Memory
 	var importRealloc api.Function
+	var typed []func() // typed host functions: lowered once the memory is known
 	for i, h := range p.hostFuncs {
 		switch h.kind {
 		case coreLower:
@@ -84,6 +85,10 @@ func (pre *InstancePre) newCoreInstance(ctx context.Context, data map[any]any) (
 				return fail("import %q: no function %q", h.iface, h.name)
 			}
 			d := h.lower
+			if callee.typedHost != nil {
+				typed = append(typed, func() { inst.host[i] = inst.lowerTyped(d, callee, mem, importRealloc) })
+				continue
+			}
 			inst.host[i] = func(ctx context.Context, stack []uint64) {
 				inst.callLowered(ctx, d, callee, mem, importRealloc, stack)
 			}
@@ -139,6 +144,9 @@ func (pre *InstancePre) newCoreInstance(ctx context.Context, data map[any]any) (
 	}
 	if p.importRealloc != "" {
 		importRealloc = m.ExportedFunction(p.importRealloc)
+	}
+	for _, lower := range typed {
+		lower()
 	}
 	var exportRealloc api.Function
 	if p.exportRealloc != "" {

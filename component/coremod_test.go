@@ -396,3 +396,46 @@ func FuzzCompileCoreModule(f *testing.F) {
 		}
 	})
 }
+
+// TestCoreModuleTypedHostFuncs links typed host functions (TypedFunc) into
+// a core-module plugin: a string result lowered with the guest's realloc,
+// a string argument read from its memory.
+func TestCoreModuleTypedHostFuncs(t *testing.T) {
+	ctx := context.Background()
+	rt := NewRuntime(ctx, NewRuntimeConfig())
+	defer rt.Close(ctx)
+	c := compileCoremod(t, rt, readCoremod(t, "coremod.wasm"))
+	r, w := coremodWorld(t, "plugin")
+	h := &coremodHost{}
+	l := h.link(rt)
+	nameKey := wit.NameKey("name")
+	nameItem, _ := r.Worlds[w].Imports.Get(nameKey)
+	l.Root().TypedFunc("name", r, nameItem.(*wit.Function), func(ctx context.Context, hc *HostCall) error {
+		hc.ReturnString("typed")
+		return nil
+	})
+	var hostIface *wit.Interface
+	for _, it := range r.Worlds[w].Imports.All() {
+		if wi, ok := it.(*wit.WorldInterface); ok && r.Interfaces[wi.ID].Name == "host" {
+			hostIface = r.Interfaces[wi.ID]
+		}
+	}
+	logFn, _ := hostIface.Functions.Get("log")
+	var logged string
+	l.Instance("plugwit:coremod/host@0.1.0").TypedFunc("log", r, logFn, func(ctx context.Context, hc *HostCall) error {
+		logged = hc.String()
+		return nil
+	})
+	inst, err := l.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	v, err := inst.Func("greet").Call(ctx, String("carol"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != String("hello carol from typed") || logged != "carol" {
+		t.Errorf("greet = %v, logged %q", v, logged)
+	}
+}
