@@ -22,6 +22,9 @@ type Compiled struct {
 	root  *compNode
 	types *wit.Resolve
 	abi   *wit.ABI
+
+	hostWorld *hostWorld // WithWorld
+	core      *corePlan  // for a core-module plugin (coremod.go)
 }
 
 // compNode is a compiled component definition (the top level or a nested
@@ -48,7 +51,10 @@ type CompileOption func(*Compiled)
 // WithName names the component in errors and traps (a plugin's name, say).
 func WithName(name string) CompileOption { return func(c *Compiled) { c.name = name } }
 
-// Compile decodes, validates and compiles a component binary.
+// Compile decodes, validates and compiles a component binary, or a
+// core-module plugin: a core module that follows the Component Model's core
+// naming conventions, with its world in a `component-type` custom section
+// or given by WithWorld (see coremod.go).
 func (r *Runtime) Compile(ctx context.Context, wasm []byte, opts ...CompileOption) (*Compiled, error) {
 	c := &Compiled{rt: r, name: "component"}
 	for _, o := range opts {
@@ -57,7 +63,10 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte, opts ...CompileOptio
 	bin, err := binary.Decode(wasm)
 	if err != nil {
 		if errors.Is(err, binary.ErrCoreModule) {
-			return nil, fmt.Errorf("compile %s: %w (core-module plugins need their world: not supported yet)", c.name, err)
+			if err := c.compileCoreModule(ctx, wasm); err != nil {
+				return nil, fmt.Errorf("compile %s: core module: %w", c.name, err)
+			}
+			return c, nil
 		}
 		return nil, fmt.Errorf("compile %s: %w", c.name, err)
 	}

@@ -16,6 +16,10 @@ type CoreModuleInfo struct {
 // CoreModules lists the core modules of the component and of the
 // components nested in it, in binary order.
 func (c *Compiled) CoreModules() []CoreModuleInfo {
+	if c.core != nil {
+		m := c.core.module
+		return []CoreModuleInfo{{Size: len(m.Raw), Imports: len(m.Imports), Exports: len(m.Exports)}}
+	}
 	var out []CoreModuleInfo
 	var walk func(b *binary.Component)
 	walk = func(b *binary.Component) {
@@ -43,6 +47,9 @@ type ProducerField struct {
 // Producers returns the entries of the component's producers custom
 // section, or nil when it has none or it does not decode.
 func (c *Compiled) Producers() []ProducerField {
+	if c.core != nil {
+		return c.core.producers()
+	}
 	for _, s := range c.root.checked.Bin.Custom("producers") {
 		if p, ok := decodeProducers(s.Data); ok {
 			return p

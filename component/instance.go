@@ -84,6 +84,13 @@ func (p *InstancePre) Instantiate(ctx context.Context, opts ...InstantiateOption
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if p.core != nil {
+		inst, err := p.newCoreInstance(ctx, cfg.data)
+		if err != nil {
+			return nil, err
+		}
+		return &Instance{inst: inst}, nil
+	}
 	inst, err := p.c.newInstance(ctx, p.c.root, nil, p.imports)
 	if err != nil {
 		return nil, err

@@ -23,6 +23,7 @@ type HostFunc func(ctx context.Context, args []Value) (Value, error)
 type Linker struct {
 	rt   *Runtime
 	root *LinkerInstance
+	core linkerCore // for core-module plugins (linker_core.go)
 }
 
 // NewLinker returns an empty linker for components of rt.
@@ -237,6 +238,7 @@ func isResourceType(r *wit.Resolve, t wit.Type) bool {
 type InstancePre struct {
 	c       *Compiled
 	imports map[string]item
+	core    *corePre // for a core-module plugin
 }
 
 // InstantiatePre links c: it resolves every import of c from the linker.
@@ -248,6 +250,13 @@ func (l *Linker) InstantiatePre(ctx context.Context, c *Compiled) (*InstancePre,
 			return nil, fmt.Errorf("link %s: %w", c.name, err)
 		}
 		pre.imports[name] = it
+	}
+	if c.core != nil {
+		core, err := l.linkCore(ctx, c)
+		if err != nil {
+			return nil, fmt.Errorf("link %s: %w", c.name, err)
+		}
+		pre.core = core
 	}
 	return pre, nil
 }

@@ -14,7 +14,14 @@ import (
 // the names they are exported under, and a package per interface
 // namespace:package it uses — what `wasm-tools component wit FILE` prints
 // (wit-parser's decoding).
+//
+// For a core-module plugin it is what `wasm-tools component wit` prints for
+// the module: package `root:root`, world `root`, beside the package of the
+// world embedded in it; or the world given with WithWorld.
 func (c *Compiled) World() (*wit.Resolve, wit.WorldID, error) {
+	if c.core != nil {
+		return c.core.witWorld(c)
+	}
 	d := &worldDecoder{c: c, src: c.types, out: wit.NewResolve(), typeMap: map[wit.TypeID]wit.TypeID{},
 		aliasMap: map[uint32]wit.TypeID{}, names: c.root.checked.Names,
 		resources: map[any]map[string]wit.TypeID{}, named: map[string]wit.InterfaceID{},

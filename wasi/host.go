@@ -69,6 +69,7 @@ func Define(l *component.Linker, cfg Config) (*Definitions, error) {
 		return nil, err
 	}
 	d.defaults = h
+	d.definePreview1(l) // for core-module plugins (preview1.go)
 	for _, in := range h.interfaces() {
 		li := l.Instance(in.name + "@" + Version)
 		for name, rt := range in.resources {
@@ -163,10 +164,12 @@ type host struct {
 	seedErr  error
 
 	preopens []*preopen
+
+	cfg Config // as given, for the preview1 configuration of core modules
 }
 
 func newHost(cfg Config, types [kindCount]*component.ResourceType) (*host, error) {
-	h := &host{t: newTable(), args: cfg.args, types: types}
+	h := &host{t: newTable(), args: cfg.args, types: types, cfg: cfg}
 	env, err := environment(cfg)
 	if err != nil {
 		return nil, err

@@ -15,7 +15,9 @@ const inspectUsage = `usage: plugwit inspect [--wit] FILE
 
 Decode and validate the component FILE and print its world as WIT (what
 wasm-tools component wit FILE prints), then its imports and exports with
-their types, its core modules and their sizes, and its producers.
+their types, its core modules and their sizes, and its producers. FILE
+may also be a core-module plugin: a core module whose world is embedded in
+a component-type custom section (wasm-tools component embed).
 
 Flags:
   --wit        print only the world as WIT
@@ -57,7 +59,11 @@ func runInspect(c *cli, args []string) int {
 	if *witOnly {
 		return exitOK
 	}
-	fmt.Fprintf(w, "\ncomponent %s (%d bytes)\n", file, len(wasm))
+	kind := "component"
+	if comp.IsCoreModule() {
+		kind = "core module" // a core-module plugin, its world embedded or given
+	}
+	fmt.Fprintf(w, "\n%s %s (%d bytes)\n", kind, file, len(wasm))
 	section := func(title string, items []component.ExternInfo) {
 		fmt.Fprintf(w, "\n%s:\n", title)
 		if len(items) == 0 {

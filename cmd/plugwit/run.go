@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/tetratelabs/wazero/sys"
+
 	"github.com/plugwit/plugwit/component"
 	"github.com/plugwit/plugwit/internal/wave"
 	"github.com/plugwit/plugwit/wasi"
@@ -19,6 +21,9 @@ import (
 const runUsage = `usage: plugwit run [flags] FILE [--invoke EXPR]... [-- ARG...]
 
 Instantiate the component FILE over plugwit's WASI 0.2 host and run it.
+FILE may also be a core-module plugin (a core module with its world in a
+component-type custom section): its wasi_snapshot_preview1 imports get
+wazero's preview1, granted the same as a component by the flags below.
 
 Without --invoke, a component that exports wasi:cli/run runs as a command:
 plugwit calls its run function and exits with its status (0 for ok, 1 for
@@ -212,10 +217,14 @@ func runCommandExport(c *cli, ctx context.Context, inst *component.Instance) int
 // and with which code.
 func exitCode(err error) (int, bool) {
 	var exit *wasi.ExitError
-	if !errors.As(err, &exit) {
-		return 0, false
+	if errors.As(err, &exit) {
+		return int(exit.Code), true
 	}
-	return int(exit.Code), true
+	var p1 *sys.ExitError // proc_exit of a core module's preview1
+	if errors.As(err, &p1) {
+		return int(p1.ExitCode()), true
+	}
+	return 0, false
 }
 
 // invoke calls the export expr names. It reports whether the command must
