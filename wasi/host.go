@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/plugwit/plugwit/component"
@@ -160,6 +161,9 @@ type host struct {
 	seedErr  error
 
 	preopens []*preopen
+
+	net     *netPolicy   // the network grants
+	sockets atomic.Int32 // live sockets and name lookups in flight (maxSockets)
 }
 
 func newHost(cfg Config, types [kindCount]*component.ResourceType) (*host, error) {
@@ -169,6 +173,9 @@ func newHost(cfg Config, types [kindCount]*component.ResourceType) (*host, error
 		return nil, err
 	}
 	h.env = env
+	if h.net, err = parseNetPolicy(cfg.net); err != nil {
+		return nil, err
+	}
 	if h.preopens, err = openPreopens(cfg); err != nil {
 		return nil, err
 	}
