@@ -118,7 +118,7 @@ func parseAddrPattern(s string) (addrPattern, error) {
 			}
 		}
 		if err != nil {
-			if !strings.ContainsAny(host, "/:") && strings.ContainsFunc(host, func(r rune) bool { return r < '0' || r > '9' && r != '.' }) {
+			if !strings.ContainsAny(host, "/:") && strings.ContainsFunc(host, func(r rune) bool { return (r < '0' || r > '9') && r != '.' }) {
 				return p, fmt.Errorf("%q is not an IP address: host names are granted with name lookups, addresses here", host)
 			}
 			return p, err
