@@ -70,6 +70,21 @@ func (c Config) WithAllowNameLookup(patterns ...string) Config {
 	return c
 }
 
+// CheckAddrPattern reports whether s is a valid pattern of
+// WithAllowConnect and WithAllowBind, and why not: for checking grants
+// where they are written (flags, manifests) rather than at Instantiate.
+func CheckAddrPattern(s string) error {
+	_, err := parseAddrPattern(s)
+	return err
+}
+
+// CheckNamePattern reports whether s is a valid pattern of
+// WithAllowNameLookup, and why not.
+func CheckNamePattern(s string) error {
+	_, err := parseNamePattern(s)
+	return err
+}
+
 // addrPattern is one parsed address grant.
 type addrPattern struct {
 	any    bool         // `*`: every address of both families
