@@ -1,11 +1,13 @@
 package wasi_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,7 +22,8 @@ import (
 // into NAME.wasm by scripts/build-fixtures.sh): exit.wat calls
 // wasi:cli/exit, cat.wat copies stdin to stdout, env.wat returns its
 // environment, arguments and working directory, catfile.wat reads a file
-// of its first preopened directory.
+// of its first preopened directory, tcpclient.wat connects to a TCP
+// server, writes a line and prints the reply.
 
 func instantiate(t testing.TB, file string, cfg wasi.Config) (*component.Instance, func()) {
 	t.Helper()
@@ -215,5 +218,124 @@ func TestCatFile(t *testing.T) {
 	defer done2()
 	if _, err := inst2.Func("wasi:cli/run@0.2.0#run").Call(ctx); err == nil {
 		t.Error("run without a preopen succeeded")
+	}
+}
+
+// lineServer answers each connection's first line with "got: " and the
+// line.
+func lineServer(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				line, err := bufio.NewReader(c).ReadString('\n')
+				if err == nil {
+					fmt.Fprintf(c, "got: %s", line)
+				}
+			}()
+		}
+	}()
+	return ln
+}
+
+func TestTCPClient(t *testing.T) {
+	ln := lineServer(t)
+	addr := ln.Addr().String()
+	port := ln.Addr().(*net.TCPAddr).Port
+	ctx := context.Background()
+
+	run := func(cfg wasi.Config, args ...string) (component.Value, string, string) {
+		t.Helper()
+		var out, errb bytes.Buffer
+		inst, done := instantiate(t, "tcpclient.wasm", cfg.WithStdout(&out).WithStderr(&errb).WithArgs(append([]string{"tcpclient"}, args...)...))
+		defer done()
+		res, err := inst.Func("wasi:cli/run@0.2.0#run").Call(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, out.String(), errb.String()
+	}
+	res, out, errs := run(wasi.NewConfig().WithAllowConnect(addr), addr, "hello from wasm")
+	if res != component.Ok(nil) || out != "got: hello from wasm\n" || errs != "" {
+		t.Errorf("granted: run = %v, stdout %q, stderr %q", res, out, errs)
+	}
+	for _, tc := range []struct {
+		name string
+		cfg  wasi.Config
+		want string
+	}{
+		{"no grant", wasi.NewConfig(), "tcpclient: access-denied\n"},
+		{"another port", wasi.NewConfig().WithAllowConnect(fmt.Sprintf("127.0.0.1:%d", port+1)), "tcpclient: access-denied\n"},
+		{"another host", wasi.NewConfig().WithAllowConnect(fmt.Sprintf("10.0.0.0/8:%d", port)), "tcpclient: access-denied\n"},
+		{"IPv6 only", wasi.NewConfig().WithAllowConnect(fmt.Sprintf("[::1]:%d", port)), "tcpclient: access-denied\n"},
+		{"bind only", wasi.NewConfig().WithAllowBind("*:*"), "tcpclient: access-denied\n"},
+	} {
+		res, out, errs := run(tc.cfg, addr, "x")
+		if res != component.Err(nil) || out != "" || errs != tc.want {
+			t.Errorf("%s: run = %v, stdout %q, stderr %q; want err and %q", tc.name, res, out, errs, tc.want)
+		}
+	}
+	if _, _, errs := run(wasi.NewConfig().WithAllowConnect("*:*"), "127.0.0.1:99999", "x"); errs != "tcpclient: bad address (want A.B.C.D:PORT)\n" {
+		t.Errorf("bad address: stderr %q", errs)
+	}
+
+	// dial and lookup, through one instance: 1 + the error-code index
+	// (access-denied is 2, invalid-argument 4, connection-refused 15).
+	free, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := free.Addr().String()
+	closedPort := free.Addr().(*net.TCPAddr).Port
+	free.Close()
+	inst, done := instantiate(t, "tcpclient.wasm", wasi.NewConfig().
+		WithAllowConnect(addr, closed).WithAllowNameLookup("localhost"))
+	defer done()
+	dial := func(a, b, c, d uint8, port int) component.Value {
+		v, err := inst.Func("dial").Call(ctx, component.U8(a), component.U8(b), component.U8(c), component.U8(d), component.U16(port))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, tc := range []struct {
+		a, b, c, d uint8
+		port       int
+		want       component.U32
+	}{
+		{127, 0, 0, 1, port, 0},
+		{127, 0, 0, 2, port, 2},
+		{127, 0, 0, 1, closedPort, 15},
+		{127, 0, 0, 1, otherPort(port, closedPort), 2},
+		{0, 0, 0, 0, port, 4},
+		{127, 0, 0, 1, 0, 4},
+	} {
+		if got := dial(tc.a, tc.b, tc.c, tc.d, tc.port); got != tc.want {
+			t.Errorf("dial %d.%d.%d.%d:%d = %v, want %d", tc.a, tc.b, tc.c, tc.d, tc.port, got, tc.want)
+		}
+	}
+	for name, want := range map[string]component.U32{"localhost": 0, "example.com": 2, "127.0.0.1": 0, "not a name": 4} {
+		if got, err := inst.Func("lookup").Call(ctx, component.String(name)); err != nil || got != want {
+			t.Errorf("lookup %q = %v, %v; want %d", name, got, err, want)
+		}
+	}
+}
+
+// otherPort is a port that is neither a nor b.
+func otherPort(a, b int) int {
+	for p := 1; ; p++ {
+		if p != a && p != b {
+			return p
+		}
 	}
 }

@@ -17,9 +17,10 @@ import (
 // terminal, no directories, no network. Clocks read the host's clocks and
 // random numbers come from crypto/rand, unless replaced.
 //
-// Directories are granted one by one with WithPreopen. Later capabilities
-// (sockets, outgoing HTTP) will be With methods of this type, each off by
-// default.
+// Directories are granted one by one with WithPreopen; the network with
+// WithAllowConnect, WithAllowBind and WithAllowNameLookup (netpolicy.go).
+// Later capabilities (outgoing HTTP) will be With methods of this type,
+// each off by default.
 type Config struct {
 	args       []string
 	env        []envVar
@@ -33,6 +34,8 @@ type Config struct {
 	random    io.Reader
 
 	preopens []preopenConfig
+
+	net netConfig // network grants (netpolicy.go)
 }
 
 // preopenConfig is one directory granted with WithPreopen.

@@ -4,14 +4,23 @@
 // componentize-js, componentize-py, …) link and run.
 //
 // It is capability-based and denies by default: a Config grants a guest
-// its arguments, environment variables, standard streams and directories
-// (WithPreopen, each confined to its os.Root) one by one; NewConfig grants
-// none of them, no directory and no network.
+// its arguments, environment variables, standard streams, directories
+// (WithPreopen, each confined to its os.Root) and network (WithAllowConnect,
+// WithAllowBind, WithAllowNameLookup: allowlists of addresses, ports and
+// names) one by one; NewConfig grants none of them, no directory and no
+// network.
 //
 //	l := component.NewLinker(rt)
-//	err := wasi.Instantiate(l, wasi.NewConfig().WithInheritStdio().WithArgs("plugin"))
+//	err := wasi.Instantiate(l, wasi.NewConfig().WithInheritStdio().WithArgs("plugin").
+//		WithAllowConnect("10.0.0.0/8:443", "[::1]:8080").WithAllowNameLookup("*.internal.example"))
 //
-// The resources a guest holds (streams, pollables, errors, descriptors) are Go objects
+// Sockets are Go's net package behind the spec's non-blocking interface:
+// the work that blocks (dial, accept, read, write, receive, lookup) runs
+// on a goroutine per operation in flight, every buffer is bounded (64 KiB
+// per stream direction, 16 datagrams per UDP socket), and a guest waits
+// with pollables, which its call's ctx interrupts.
+//
+// The resources a guest holds (streams, pollables, errors, descriptors, sockets) are Go objects
 // in a table of the host, keyed by the rep the component runtime stores in
 // the guest's handle; a rep the host does not know traps the guest.
 //

@@ -48,3 +48,22 @@ func Example() {
 	// Oh! hello world from wasm!, my name is alez
 	// This cool print is running natively and has been called from wasm!
 }
+
+// Network grants are allowlists of HOST:PORTS patterns; CheckAddrPattern
+// checks one where it is written (a flag, a manifest).
+func ExampleCheckAddrPattern() {
+	for _, p := range []string{"10.0.0.0/8:443", "[::1]:1-65535", "*:80", "127.0.0.1", "localhost:80"} {
+		fmt.Printf("%s: %v\n", p, wasi.CheckAddrPattern(p))
+	}
+	cfg := wasi.NewConfig().
+		WithAllowConnect("10.0.0.0/8:443", "[::1]:8080"). // TCP connections and UDP destinations
+		WithAllowBind("127.0.0.1:0").                     // bind (and listen) on a port the system picks
+		WithAllowNameLookup("*.internal.example")         // resolve these names
+	_ = cfg
+	// Output:
+	// 10.0.0.0/8:443: <nil>
+	// [::1]:1-65535: <nil>
+	// *:80: <nil>
+	// 127.0.0.1: missing :PORTS (write HOST:PORT, HOST:LOW-HIGH or HOST:*)
+	// localhost:80: "localhost" is not an IP address: host names are granted with name lookups, addresses here
+}

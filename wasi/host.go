@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/plugwit/plugwit/component"
@@ -31,8 +32,13 @@ const Version = "0.2.12"
 //     directories cfg preopens (Config.WithPreopen), sandboxed in an
 //     os.Root each; with none, a guest links and runs but reaches no file;
 //   - wasi:sockets/network, instance-network, tcp, tcp-create-socket, udp,
-//     udp-create-socket, ip-name-lookup, with no network access: creating
-//     a socket or resolving a name fails with `access-denied`.
+//     udp-create-socket, ip-name-lookup, over Go's net package, within
+//     the grants of cfg: connections and datagrams only to the addresses
+//     and ports of Config.WithAllowConnect, bind and listen only on those
+//     of WithAllowBind, lookups only of the names of WithAllowNameLookup;
+//     anything else fails with `access-denied`. With no grant, creating a
+//     socket or resolving a name fails with `access-denied`. A context
+//     holds at most 1024 sockets and lookups in flight.
 //
 // Not defined yet: wasi:http and the unstable wasi:clocks/timezone. A
 // component importing them needs other definitions in l.
@@ -166,6 +172,9 @@ type host struct {
 	preopens []*preopen
 
 	cfg Config // as given, for the preview1 configuration of core modules
+
+	net     *netPolicy   // the network grants
+	sockets atomic.Int32 // live sockets and name lookups in flight (maxSockets)
 }
 
 func newHost(cfg Config, types [kindCount]*component.ResourceType) (*host, error) {
@@ -175,6 +184,9 @@ func newHost(cfg Config, types [kindCount]*component.ResourceType) (*host, error
 		return nil, err
 	}
 	h.env = env
+	if h.net, err = parseNetPolicy(cfg.net); err != nil {
+		return nil, err
+	}
 	if h.preopens, err = openPreopens(cfg); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package wasi
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -35,13 +36,15 @@ func (d *Definitions) definePreview1(l *component.Linker) {
 		return rt.Wazero().InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithName(""))
 	})
 	l.CoreModuleConfig(func(ctx context.Context) (wazero.ModuleConfig, error) {
-		return d.pick(ctx).moduleConfig(), nil
+		return d.pick(ctx).moduleConfig()
 	})
 }
 
 // moduleConfig is the wazero configuration that grants a core module what
-// the context's Config grants: nothing unless granted (Config).
-func (h *host) moduleConfig() wazero.ModuleConfig {
+// the context's Config grants: nothing unless granted (Config). Read-write
+// preopens are refused: wazero's writable directory mount does not stop a
+// symbolic link inside the directory from leading out of it.
+func (h *host) moduleConfig() (wazero.ModuleConfig, error) {
 	cfg := h.cfg
 	mc := wazero.NewModuleConfig().WithArgs(cfg.args...)
 	for _, kv := range h.env {
@@ -83,15 +86,14 @@ func (h *host) moduleConfig() wazero.ModuleConfig {
 	if len(h.preopens) > 0 {
 		fsc := wazero.NewFSConfig()
 		for _, p := range h.preopens {
-			if p.readOnly {
-				// os.Root's fs.FS: read-only, and sandboxed like the
-				// WASI 0.2 preopens (no escape through `..` or links).
-				fsc = fsc.WithFSMount(p.root.FS(), p.guest)
-			} else {
-				fsc = fsc.WithDirMount(p.root.Name(), p.guest)
+			if !p.readOnly {
+				return nil, fmt.Errorf("preopen %s: a core-module plugin (WASI preview1) gets read-only preopens only: wazero's writable mount does not confine symbolic links; grant it read-only, or run the plugin as a component", p.guest)
 			}
+			// os.Root's fs.FS: read-only, and sandboxed like the WASI 0.2
+			// preopens (no escape through `..` or links).
+			fsc = fsc.WithFSMount(p.root.FS(), p.guest)
 		}
 		mc = mc.WithFSConfig(fsc)
 	}
-	return mc
+	return mc, nil
 }

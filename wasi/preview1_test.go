@@ -69,6 +69,24 @@ func TestPreview1DeniedByDefault(t *testing.T) {
 	}
 }
 
+// TestPreview1RefusesWritablePreopens: wazero's writable directory mount
+// does not confine symbolic links, so a core module gets no read-write
+// preopen; instantiation says why.
+func TestPreview1RefusesWritablePreopens(t *testing.T) {
+	ctx := context.Background()
+	rt := component.NewRuntime(ctx, component.NewRuntimeConfig())
+	defer rt.Close(ctx)
+	c := wasip1Plugin(t, rt)
+	l := component.NewLinker(rt)
+	if err := wasi.Instantiate(l, wasi.NewConfig().WithPreopen(t.TempDir(), "/rw", false)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := l.Instantiate(ctx, c)
+	if err == nil || !strings.Contains(err.Error(), "preopen /rw: a core-module plugin (WASI preview1) gets read-only preopens only") {
+		t.Fatalf("error = %v, want the refusal of the read-write preopen", err)
+	}
+}
+
 func TestPreview1Grants(t *testing.T) {
 	ctx := context.Background()
 	rt := component.NewRuntime(ctx, component.NewRuntimeConfig())
@@ -77,7 +95,7 @@ func TestPreview1Grants(t *testing.T) {
 	var out bytes.Buffer
 	dir := t.TempDir()
 	cfg := wasi.NewConfig().WithEnv("A", "1").WithEnv("B", "2").WithArgs("plugin", "x", "y").
-		WithPreopen(dir, "/ro", true).WithPreopen(dir, "/rw", false).WithStdout(&out)
+		WithPreopen(dir, "/ro", true).WithPreopen(dir, "/ro2", true).WithStdout(&out)
 	l := component.NewLinker(rt)
 	defs, err := wasi.Define(l, cfg)
 	if err != nil {

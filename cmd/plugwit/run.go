@@ -37,7 +37,8 @@ A call to wasi:cli/exit ends the command with that code.
 The component gets plugwit's standard input, output and error, the program
 name FILE and the arguments ARG after --, and nothing else: no environment
 variable unless granted by --env or --env-inherit, no directory unless
-granted by --dir, no network.
+granted by --dir, no network unless granted by --allow-net, --allow-bind
+or --allow-lookup.
 
 Flags:
   --env K=V        give the component the environment variable K=V; --env K
@@ -48,6 +49,24 @@ Flags:
                    name GUEST (default: HOST); with :ro, read-only. The
                    component cannot reach out of HOST: not with .., nor
                    absolute paths, nor symbolic links (repeatable)
+  --allow-net HOST:PORTS
+                   let the component open TCP connections to, and send UDP
+                   datagrams to, the addresses HOST:PORTS matches (repeatable).
+                   HOST is *, an IPv4 address or network, or an IPv6 address
+                   or network in brackets, never a name; PORTS is *, a port
+                   or a range LOW-HIGH:
+                     127.0.0.1:8080  10.0.0.0/8:443  *:80  [::1]:1-65535
+                     [fd00::/8]:*
+                   Anything else fails with access-denied
+  --allow-bind HOST:PORTS
+                   let the component bind TCP and UDP sockets to the local
+                   addresses HOST:PORTS matches, and so listen, accept and
+                   receive from anyone there (repeatable). Port 0, a port the
+                   system picks, must be granted too: 127.0.0.1:0, 0.0.0.0:0
+  --allow-lookup NAME
+                   let the component resolve the host name NAME (repeatable):
+                   localhost, example.com, *.example.com (subdomains only) or
+                   * (every name). IP address literals need no grant
   --stub-imports   satisfy every non-WASI function import with a stub that
                    logs the call to stderr and returns the zero value of its
                    result
@@ -89,6 +108,19 @@ func runRun(c *cli, args []string) int {
 		dirs = append(dirs, d)
 		return nil
 	})
+	var allowNet, allowBind, allowLookup []string
+	grant := func(list *[]string, check func(string) error) func(string) error {
+		return func(s string) error {
+			if err := check(s); err != nil {
+				return err
+			}
+			*list = append(*list, s)
+			return nil
+		}
+	}
+	fs.Func("allow-net", "", grant(&allowNet, wasi.CheckAddrPattern))
+	fs.Func("allow-bind", "", grant(&allowBind, wasi.CheckAddrPattern))
+	fs.Func("allow-lookup", "", grant(&allowLookup, wasi.CheckNamePattern))
 	own, guestArgs := splitGuestArgs(fs, args)
 	pos, code, ok := parseArgs(c, fs, runUsage, own)
 	if !ok {
@@ -120,6 +152,7 @@ func runRun(c *cli, args []string) int {
 	for _, d := range dirs {
 		cfg = cfg.WithPreopen(d.host, d.guest, d.readOnly)
 	}
+	cfg = cfg.WithAllowConnect(allowNet...).WithAllowBind(allowBind...).WithAllowNameLookup(allowLookup...)
 	if err := wasi.Instantiate(l, cfg); err != nil {
 		fmt.Fprintf(c.stderr, "plugwit run: %v\n", err)
 		return exitFail

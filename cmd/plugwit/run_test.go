@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
+	"net"
 	"strings"
 	"testing"
 
@@ -148,5 +151,63 @@ func TestRunDir(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "run", "--dir", "::/x", wasiDir+"exit.wasm"); code != exitUsage {
 		t.Errorf("bad --dir: exit code %d, want %d", code, exitUsage)
+	}
+}
+
+func TestRunAllowNet(t *testing.T) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				if line, err := bufio.NewReader(c).ReadString('\n'); err == nil {
+					fmt.Fprintf(c, "got: %s", line)
+				}
+			}()
+		}
+	}()
+	addr := ln.Addr().String()
+	port := ln.Addr().(*net.TCPAddr).Port
+	client := wasiDir + "tcpclient.wasm"
+	for _, tc := range []struct {
+		name           string
+		flags          []string
+		code           int
+		stdout, stderr string
+	}{
+		{"granted", []string{"--allow-net", addr}, exitOK, "got: hi\n", ""},
+		{"granted by a network", []string{"--allow-net", fmt.Sprintf("127.0.0.0/8:%d", port)}, exitOK, "got: hi\n", ""},
+		{"granted by a range", []string{"--allow-net", "[::1]:1-65535", "--allow-net", "127.0.0.1:1-65535"}, exitOK, "got: hi\n", ""},
+		{"granted every address", []string{"--allow-net", fmt.Sprintf("*:%d", port)}, exitOK, "got: hi\n", ""},
+		{"no grant", nil, exitFail, "", "tcpclient: access-denied\n"},
+		{"another port", []string{"--allow-net", fmt.Sprintf("127.0.0.1:%d", port+1)}, exitFail, "", "tcpclient: access-denied\n"},
+		{"another host", []string{"--allow-net", fmt.Sprintf("127.0.0.2:%d", port)}, exitFail, "", "tcpclient: access-denied\n"},
+		{"IPv6 loopback only", []string{"--allow-net", fmt.Sprintf("[::1]:%d", port)}, exitFail, "", "tcpclient: access-denied\n"},
+		{"bind is not connect", []string{"--allow-bind", "*:*", "--allow-lookup", "*"}, exitFail, "", "tcpclient: access-denied\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append(append([]string{"run"}, tc.flags...), client, "--", addr, "hi")
+			code, stdout, stderr := runCLI(t, args...)
+			if code != tc.code || stdout != tc.stdout || stderr != tc.stderr {
+				t.Errorf("exit code %d, stdout %q, stderr %q; want %d, %q, %q", code, stdout, stderr, tc.code, tc.stdout, tc.stderr)
+			}
+		})
+	}
+	for _, bad := range [][]string{
+		{"--allow-net", "localhost:80"}, {"--allow-net", "127.0.0.1"}, {"--allow-net", "::1:80"},
+		{"--allow-bind", "1.2.3.4:70000"}, {"--allow-lookup", "a b"},
+	} {
+		code, _, stderr := runCLI(t, append(append([]string{"run"}, bad...), client)...)
+		if code != exitUsage || !strings.Contains(stderr, "usage: plugwit run") {
+			t.Errorf("%v: exit code %d, stderr %q; want 2 and the usage", bad, code, stderr)
+		}
 	}
 }
