@@ -78,6 +78,9 @@ type Instance struct {
 	inst *instance
 }
 
+// Component returns the component p instantiates.
+func (p *InstancePre) Component() *Compiled { return p.c }
+
 // Instantiate makes a new instance.
 func (p *InstancePre) Instantiate(ctx context.Context, opts ...InstantiateOption) (*Instance, error) {
 	var cfg instantiateConfig

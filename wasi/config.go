@@ -18,9 +18,8 @@ import (
 // random numbers come from crypto/rand, unless replaced.
 //
 // Directories are granted one by one with WithPreopen; the network with
-// WithAllowConnect, WithAllowBind and WithAllowNameLookup (netpolicy.go).
-// Later capabilities (outgoing HTTP) will be With methods of this type,
-// each off by default.
+// WithAllowConnect, WithAllowBind and WithAllowNameLookup (netpolicy.go);
+// outgoing HTTP requests host by host with WithAllowHTTP (http_config.go).
 type Config struct {
 	args       []string
 	env        []envVar
@@ -36,6 +35,7 @@ type Config struct {
 	preopens []preopenConfig
 
 	net netConfig // network grants (netpolicy.go)
+	http httpConfig // outgoing HTTP: http_config.go
 }
 
 // preopenConfig is one directory granted with WithPreopen.

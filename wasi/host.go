@@ -124,6 +124,13 @@ func (d *Definitions) pick(ctx context.Context) *host {
 func (d *Definitions) dropper(k kind) func(ctx context.Context, rep uint32) error {
 	return func(ctx context.Context, rep uint32) error {
 		obj, err := d.pick(ctx).t.remove(k, rep)
+		if err == nil {
+			// A parent resource dropped before its children (an HTTP body
+			// before its stream) traps, after it is released.
+			if c, ok := obj.(interface{ dropErr() error }); ok {
+				err = c.dropErr()
+			}
+		}
 		if r, ok := obj.(interface{ release() }); ok {
 			r.release()
 		}
@@ -175,6 +182,8 @@ type host struct {
 
 	net     *netPolicy   // the network grants
 	sockets atomic.Int32 // live sockets and name lookups in flight (maxSockets)
+
+	http *httpClient // outgoing HTTP: the allowlist, transport and timeouts
 }
 
 func newHost(cfg Config, types [kindCount]*component.ResourceType) (*host, error) {
@@ -185,6 +194,9 @@ func newHost(cfg Config, types [kindCount]*component.ResourceType) (*host, error
 	}
 	h.env = env
 	if h.net, err = parseNetPolicy(cfg.net); err != nil {
+		return nil, err
+	}
+	if h.http, err = newHTTPClient(cfg.http); err != nil {
 		return nil, err
 	}
 	if h.preopens, err = openPreopens(cfg); err != nil {
@@ -272,6 +284,25 @@ func (h *host) interfaces() []*iface {
 		h.socketsNetwork(), h.socketsInstanceNetwork(),
 		h.socketsTCP(), h.socketsTCPCreate(), h.socketsUDP(), h.socketsUDPCreate(),
 		h.socketsIPNameLookup(),
+		h.httpTypes(), h.httpOutgoingHandler(),
+	}
+}
+
+// close releases what the context holds: every resource still in its
+// table (open files, HTTP requests and bodies) and its preopened
+// directories. The context must not be used afterwards.
+func (h *host) close() {
+	for _, obj := range h.t.drain() {
+		if d, ok := obj.(*descriptor); ok && d.shared {
+			continue
+		}
+		if r, ok := obj.(interface{ release() }); ok {
+			r.release()
+		}
+	}
+	for _, p := range h.preopens {
+		p.desc.f.Close()
+		p.root.Close()
 	}
 }
 

@@ -245,8 +245,15 @@ var errClosed = errors.New("stream closed")
 
 // inputStream is the object behind an input-stream handle.
 type inputStream struct {
-	src source
+	src    source
+	onDrop func() // the guest dropped the handle (the parent of a child stream learns it)
 	streamState
+}
+
+func (s *inputStream) release() {
+	if s.onDrop != nil {
+		s.onDrop()
+	}
 }
 
 // outputStream is the object behind an output-stream handle. permit is
@@ -254,7 +261,14 @@ type inputStream struct {
 type outputStream struct {
 	dst    sink
 	permit uint64
+	onDrop func() // the guest dropped the handle (the parent of a child stream learns it)
 	streamState
+}
+
+func (s *outputStream) release() {
+	if s.onDrop != nil {
+		s.onDrop()
+	}
 }
 
 // ioErrorObj is the object behind a wasi:io/error handle.

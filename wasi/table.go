@@ -23,6 +23,17 @@ const (
 	kindIncomingDatagramStream
 	kindOutgoingDatagramStream
 	kindResolveAddressStream
+	kindFields
+	kindIncomingRequest
+	kindOutgoingRequest
+	kindRequestOptions
+	kindResponseOutparam
+	kindIncomingResponse
+	kindIncomingBody
+	kindFutureTrailers
+	kindOutgoingResponse
+	kindOutgoingBody
+	kindFutureIncomingResponse
 
 	kindCount // the number of kinds, plus one
 )
@@ -42,6 +53,17 @@ var kindNames = [...]string{
 	kindIncomingDatagramStream: "incoming-datagram-stream",
 	kindOutgoingDatagramStream: "outgoing-datagram-stream",
 	kindResolveAddressStream:   "resolve-address-stream",
+	kindFields:                 "fields",
+	kindIncomingRequest:        "incoming-request",
+	kindOutgoingRequest:        "outgoing-request",
+	kindRequestOptions:         "request-options",
+	kindResponseOutparam:       "response-outparam",
+	kindIncomingResponse:       "incoming-response",
+	kindIncomingBody:           "incoming-body",
+	kindFutureTrailers:         "future-trailers",
+	kindOutgoingResponse:       "outgoing-response",
+	kindOutgoingBody:           "outgoing-body",
+	kindFutureIncomingResponse: "future-incoming-response",
 }
 
 func (k kind) String() string {
@@ -126,6 +148,18 @@ func (t *table) remove(k kind, rep uint32) (any, error) {
 	}
 	delete(t.entries, rep)
 	return e.obj, nil
+}
+
+// drain empties the table and returns the objects it held.
+func (t *table) drain() []any {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	objs := make([]any, 0, len(t.entries))
+	for rep, e := range t.entries {
+		objs = append(objs, e.obj)
+		delete(t.entries, rep)
+	}
+	return objs
 }
 
 func (t *table) len() int {
