@@ -1,0 +1,66 @@
+package wasi_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/plugwit/plugwit/component"
+	"github.com/plugwit/plugwit/wasi"
+)
+
+// echoServer answers every request with its method, path and body.
+func echoServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("X-Echo", "yes")
+		fmt.Fprintf(w, "%s %s %s", r.Method, r.URL.RequestURI(), b)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// fetchResult is the result of fetch.wasm's get and post.
+func fetchResult(t *testing.T, v component.Value) (status int, body string, code int) {
+	t.Helper()
+	r, ok := v.(component.Result)
+	if !ok {
+		t.Fatalf("got %#v, want a result", v)
+	}
+	if r.IsErr {
+		return 0, "", int(r.Value.(component.U32))
+	}
+	tu := r.Value.(component.Tuple)
+	b, _ := tu[1].(component.Bytes)
+	return int(tu[0].(component.U16)), string(b), -1
+}
+
+func TestFetchAllowed(t *testing.T) {
+	srv := echoServer(t)
+	authority := strings.TrimPrefix(srv.URL, "http://")
+	inst, done := instantiate(t, "fetch.wasm", wasi.NewConfig().WithAllowHTTP(authority))
+	defer done()
+	ctx := context.Background()
+	v, err := inst.Func("get").Call(ctx, component.String(authority), component.String("/hello?x=1"), component.U64(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body, code := fetchResult(t, v)
+	if status != 200 || body != "GET /hello?x=1 " || code != -1 {
+		t.Errorf("get = %d %q (code %d), want 200 %q", status, body, code, "GET /hello?x=1 ")
+	}
+	for _, early := range []bool{false, true} {
+		v, err = inst.Func("post").Call(ctx, component.String(authority), component.String("/p"), component.Bytes("a body"), component.Bool(early))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, body, _ := fetchResult(t, v); status != 200 || body != "POST /p a body" {
+			t.Errorf("post (early %v) = %d %q", early, status, body)
+		}
+	}
+}
