@@ -4,9 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/plugwit/plugwit/component"
@@ -61,6 +65,69 @@ func TestFetchAllowed(t *testing.T) {
 		}
 		if status, body, _ := fetchResult(t, v); status != 200 || body != "POST /p a body" {
 			t.Errorf("post (early %v) = %d %q", early, status, body)
+		}
+	}
+}
+
+// proxyHandler serves with proxy.wasm.
+func proxyHandler(t *testing.T, cfg wasi.Config) (*wasi.HTTPHandler, *strings.Builder) {
+	t.Helper()
+	wasm, err := os.ReadFile(filepath.Join("testdata", "proxy.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rt := component.NewRuntime(ctx, component.NewRuntimeConfig())
+	t.Cleanup(func() { rt.Close(ctx) })
+	c, err := rt.Compile(ctx, wasm, component.WithName("proxy.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := component.NewLinker(rt)
+	defs, err := wasi.Define(l, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pre, err := l.InstantiatePre(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := defs.NewHTTPHandler(pre, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	h.ErrorLog = log.New(&syncWriter{w: &logs}, "", 0)
+	return h, &logs
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+func TestServeRecorder(t *testing.T) {
+	h, logs := proxyHandler(t, wasi.NewConfig())
+	req := httptest.NewRequest("POST", "/echo?q=1", strings.NewReader("request body"))
+	req.Header.Set("X-Echo", "echoed")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	res := w.Result()
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d, logs:\n%s", res.StatusCode, logs)
+	}
+	if got, want := w.Body.String(), "POST /echo?q=1\nrequest body"; got != want {
+		t.Errorf("body = %q, want %q", got, want)
+	}
+	for k, want := range map[string]string{"Content-Type": "text/plain", "X-Plugwit": "proxy", "X-Echo-Back": "echoed", "X-Immutable": "3"} {
+		if got := res.Header.Get(k); got != want {
+			t.Errorf("header %s = %q, want %q", k, got, want)
 		}
 	}
 }
