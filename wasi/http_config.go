@@ -191,7 +191,7 @@ func (p hostPattern) match(scheme, host, port string) bool {
 	case p.host == "*":
 		return true
 	case strings.HasPrefix(p.host, "*."):
-		return strings.HasSuffix(host, p.host[1:]) && len(host) > len(p.host)-1
+		return net.ParseIP(host) == nil && strings.HasSuffix(host, p.host[1:]) && len(host) > len(p.host)-1
 	case net.ParseIP(p.host) != nil:
 		a, b := net.ParseIP(p.host), net.ParseIP(host)
 		return b != nil && a.Equal(b)
