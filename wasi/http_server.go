@@ -125,6 +125,10 @@ func (s *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// The guest may stream its response while it reads the request's
+	// body: let HTTP/1.1 do that too (HTTP/2 always does).
+	http.NewResponseController(w).EnableFullDuplex()
+
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -195,6 +199,7 @@ func (s *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.attach()
 	w.WriteHeader(resp.status)
 	rc := http.NewResponseController(w)
+	rc.Flush() // the status goes out now, whatever the guest does next
 	buf := make([]byte, maxChunk)
 	var aborted error
 	for {

@@ -2,6 +2,7 @@ package wasi_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/plugwit/plugwit/component"
 	"github.com/plugwit/plugwit/wasi"
@@ -70,7 +72,7 @@ func TestFetchAllowed(t *testing.T) {
 }
 
 // proxyHandler serves with proxy.wasm.
-func proxyHandler(t *testing.T, cfg wasi.Config) (*wasi.HTTPHandler, *strings.Builder) {
+func proxyHandler(t *testing.T, cfg wasi.Config) (*wasi.HTTPHandler, *syncWriter) {
 	t.Helper()
 	wasm, err := os.ReadFile(filepath.Join("testdata", "proxy.wasm"))
 	if err != nil {
@@ -96,20 +98,44 @@ func proxyHandler(t *testing.T, cfg wasi.Config) (*wasi.HTTPHandler, *strings.Bu
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs strings.Builder
-	h.ErrorLog = log.New(&syncWriter{w: &logs}, "", 0)
-	return h, &logs
+	logs := &syncWriter{}
+	h.ErrorLog = log.New(logs, "", 0)
+	return h, logs
 }
 
+// syncWriter is a log that handlers may write while a test reads it.
 type syncWriter struct {
 	mu sync.Mutex
-	w  io.Writer
+	b  strings.Builder
 }
 
 func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.Write(p)
+	return s.b.Write(p)
+}
+
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func (s *syncWriter) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Reset()
+}
+
+// waitFor waits up to 5 s for the log to contain want (a handler logs
+// after the client has seen the response end).
+func (s *syncWriter) waitFor(want string) bool {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if strings.Contains(s.String(), want) {
+			return true
+		}
+	}
+	return false
 }
 
 func TestServeRecorder(t *testing.T) {
@@ -129,5 +155,142 @@ func TestServeRecorder(t *testing.T) {
 		if got := res.Header.Get(k); got != want {
 			t.Errorf("header %s = %q, want %q", k, got, want)
 		}
+	}
+}
+
+func TestServeListener(t *testing.T) {
+	h, logs := proxyHandler(t, wasi.NewConfig())
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	// Many requests at once, each in its own instance, with a body of
+	// several MiB streamed both ways.
+	big := strings.Repeat("0123456789abcdef", 4<<20/16)
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := fmt.Sprint(i)
+			if i == 0 {
+				body = big
+			}
+			res, err := http.Post(srv.URL+fmt.Sprintf("/r/%d", i), "text/plain", strings.NewReader(body))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer res.Body.Close()
+			got, err := io.ReadAll(res.Body)
+			if want := fmt.Sprintf("POST /r/%d\n%s", i, body); err != nil || string(got) != want {
+				t.Errorf("request %d: %d bytes, %v; want %d bytes", i, len(got), err, len(want))
+			}
+		}()
+	}
+	wg.Wait()
+
+	// Misbehaving guests: an error status before the response, an
+	// aborted connection after it.
+	for _, tc := range []struct {
+		path   string
+		status int
+		log    string
+	}{
+		{"/x/t", 500, "unreachable"},
+		{"/x/n", 500, "without setting a response"},
+		{"/x/s", 403, "HTTP-request-denied"},
+		{"/x/f", 200, "output-stream is alive"},
+		{"/x/d", 200, "dropped without outgoing-body.finish"},
+		{"/x/u", 200, "unreachable"},
+	} {
+		logs.Reset()
+		res, err := http.Get(srv.URL + tc.path)
+		if err != nil {
+			t.Errorf("%s: %v", tc.path, err)
+			continue
+		}
+		_, rerr := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.path, res.StatusCode, tc.status)
+		}
+		if tc.status == 200 && rerr == nil {
+			t.Errorf("%s: the response body ended cleanly, want an aborted connection", tc.path)
+		}
+		if !logs.waitFor(tc.log) {
+			t.Errorf("%s: log %q, want %q", tc.path, logs.String(), tc.log)
+		}
+	}
+}
+
+// A proxy served on loopback fetches from another server with fetch.wasm
+// … and fetch.wasm fetches from the proxy.
+func TestFetchFromServedComponent(t *testing.T) {
+	h, _ := proxyHandler(t, wasi.NewConfig())
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	authority := strings.TrimPrefix(srv.URL, "http://")
+	var out strings.Builder
+	inst, done := instantiate(t, "fetch.wasm", wasi.NewConfig().WithAllowHTTP("127.0.0.1").WithStdout(&out).
+		WithArgs("fetch", authority, "/from/run"))
+	defer done()
+	res, err := inst.Func("wasi:cli/run@0.2.0#run").Call(context.Background())
+	if err != nil || res != component.Ok(nil) {
+		t.Fatalf("run = %v, %v", res, err)
+	}
+	if got := out.String(); got != "GET /from/run\n" {
+		t.Errorf("stdout = %q", got)
+	}
+	v, err := inst.Func("get").Call(context.Background(), component.String(authority), component.String("/x/s"), component.U64(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _, _ := fetchResult(t, v); status != 403 {
+		t.Errorf("status %d, want 403", status)
+	}
+}
+
+func TestFetchDenied(t *testing.T) {
+	srv := echoServer(t)
+	authority := strings.TrimPrefix(srv.URL, "http://")
+	inst, done := instantiate(t, "fetch.wasm", wasi.NewConfig().WithAllowHTTP("example.com"))
+	defer done()
+	v, err := inst.Func("get").Call(context.Background(), component.String(authority), component.String("/"), component.U64(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := fetchResult(t, v); code != 15 { // HTTP-request-denied
+		t.Errorf("error-code index %d, want 15 (HTTP-request-denied)", code)
+	}
+}
+
+func TestFetchCancel(t *testing.T) {
+	hang := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(hang)
+	authority := strings.TrimPrefix(srv.URL, "http://")
+	inst, done := instantiate(t, "fetch.wasm", wasi.NewConfig().WithAllowHTTP(authority))
+	defer done()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := inst.Func("get").Call(ctx, component.String(authority), component.String("/"), component.U64(0))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error %v, want one wrapping context.DeadlineExceeded", err)
+	}
+	// The guest's own first-byte timeout (request-options) is an error-code.
+	inst2, done2 := instantiate(t, "fetch.wasm", wasi.NewConfig().WithAllowHTTP(authority))
+	defer done2()
+	v, err := inst2.Func("get").Call(context.Background(), component.String(authority), component.String("/"), component.U64(uint64(30*time.Millisecond)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := fetchResult(t, v); code != 33 { // HTTP-response-timeout
+		t.Errorf("error-code index %d, want 33 (HTTP-response-timeout)", code)
 	}
 }

@@ -581,8 +581,9 @@ func (h *host) httpTypes() *iface {
 			return nil, err
 		}
 		if b.streamAlive {
-			b.release()
-			return nil, errors.New("outgoing-body.finish: the body's output-stream is alive (drop it first)")
+			err := errors.New("outgoing-body.finish: the body's output-stream is alive (drop it first)")
+			b.p.abort(err)
+			return nil, err
 		}
 		t, err := optionArg(args, 1)
 		if err != nil {
