@@ -9,6 +9,7 @@
 //	wit      check, print and encode WIT packages
 //	inspect  print a component's imports, exports and modules
 //	run      run a component, or call its exports
+//	serve    serve HTTP with a wasi:http/proxy component
 //
 // Run `plugwit help <command>` for the arguments of a command.
 //
@@ -38,6 +39,10 @@ type cli struct {
 	stdin          io.Reader // nil: empty (what a component run reads as its stdin)
 	stdout, stderr io.Writer
 
+	// stop, when not nil, ends a long-running command (serve) as an
+	// interrupt would: tests run such commands in process.
+	stop <-chan struct{}
+
 	// pushPath loads a WIT package into a Resolve: (*wit.Resolve).PushPath,
 	// replaced in tests that must not depend on the parser.
 	pushPath func(r *wit.Resolve, path string) (wit.PackageID, error)
@@ -60,6 +65,7 @@ func commands() []*command {
 		witCommand(),
 		inspectCommand(),
 		runCommand(),
+		serveCommand(),
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/tetratelabs/wazero/sys"
@@ -37,8 +36,8 @@ A call to wasi:cli/exit ends the command with that code.
 The component gets plugwit's standard input, output and error, the program
 name FILE and the arguments ARG after --, and nothing else: no environment
 variable unless granted by --env or --env-inherit, no directory unless
-granted by --dir, no network unless granted by --allow-net, --allow-bind
-or --allow-lookup.
+granted by --dir, no network unless granted by --allow-net, --allow-bind,
+--allow-lookup or (for HTTP requests) --allow-http.
 
 Flags:
   --env K=V        give the component the environment variable K=V; --env K
@@ -67,6 +66,11 @@ Flags:
                    let the component resolve the host name NAME (repeatable):
                    localhost, example.com, *.example.com (subdomains only) or
                    * (every name). IP address literals need no grant
+  --allow-http [SCHEME://]HOST[:PORT]
+                   let the component send HTTP requests (wasi:http) to HOST:
+                   a name, an IP address ([::1] for IPv6), *.NAME for the
+                   names below NAME, or * for any; without PORT or SCHEME,
+                   any port, http and https (repeatable)
   --stub-imports   satisfy every non-WASI function import with a stub that
                    logs the call to stderr and returns the zero value of its
                    result
@@ -81,46 +85,9 @@ func runCommand() *command {
 func runRun(c *cli, args []string) int {
 	fs := newFlagSet(c, "run")
 	stub := fs.Bool("stub-imports", false, "")
-	envInherit := fs.Bool("env-inherit", false, "")
 	var invokes listFlag
 	fs.Func("invoke", "", func(s string) error { invokes = append(invokes, s); return nil })
-	var env [][2]string
-	fs.Func("env", "", func(s string) error {
-		k, v, ok := strings.Cut(s, "=")
-		if !ok {
-			v, ok = os.LookupEnv(k)
-			if !ok {
-				return nil // --env K of an unset variable sets nothing
-			}
-		}
-		if k == "" {
-			return fmt.Errorf("empty variable name in %q", s)
-		}
-		env = append(env, [2]string{k, v})
-		return nil
-	})
-	var dirs []dirGrant
-	fs.Func("dir", "", func(s string) error {
-		d, err := parseDir(s)
-		if err != nil {
-			return err
-		}
-		dirs = append(dirs, d)
-		return nil
-	})
-	var allowNet, allowBind, allowLookup []string
-	grant := func(list *[]string, check func(string) error) func(string) error {
-		return func(s string) error {
-			if err := check(s); err != nil {
-				return err
-			}
-			*list = append(*list, s)
-			return nil
-		}
-	}
-	fs.Func("allow-net", "", grant(&allowNet, wasi.CheckAddrPattern))
-	fs.Func("allow-bind", "", grant(&allowBind, wasi.CheckAddrPattern))
-	fs.Func("allow-lookup", "", grant(&allowLookup, wasi.CheckNamePattern))
+	grants := addGrantFlags(fs)
 	own, guestArgs := splitGuestArgs(fs, args)
 	pos, code, ok := parseArgs(c, fs, runUsage, own)
 	if !ok {
@@ -143,16 +110,7 @@ func runRun(c *cli, args []string) int {
 	l := component.NewLinker(rt)
 	cfg := wasi.NewConfig().WithStdin(c.stdin).WithStdout(c.stdout).WithStderr(c.stderr).
 		WithArgs(append([]string{file}, guestArgs...)...)
-	if *envInherit {
-		cfg = cfg.WithEnvInherit()
-	}
-	for _, kv := range env {
-		cfg = cfg.WithEnv(kv[0], kv[1])
-	}
-	for _, d := range dirs {
-		cfg = cfg.WithPreopen(d.host, d.guest, d.readOnly)
-	}
-	cfg = cfg.WithAllowConnect(allowNet...).WithAllowBind(allowBind...).WithAllowNameLookup(allowLookup...)
+	cfg = grants.apply(cfg)
 	if err := wasi.Instantiate(l, cfg); err != nil {
 		fmt.Fprintf(c.stderr, "plugwit run: %v\n", err)
 		return exitFail
@@ -175,29 +133,6 @@ func runRun(c *cli, args []string) int {
 		}
 	}
 	return exitOK
-}
-
-// dirGrant is one --dir flag.
-type dirGrant struct {
-	host, guest string
-	readOnly    bool
-}
-
-// parseDir parses the value of --dir: HOST[::GUEST][:ro].
-func parseDir(s string) (dirGrant, error) {
-	var d dirGrant
-	if rest, ok := strings.CutSuffix(s, ":ro"); ok {
-		s, d.readOnly = rest, true
-	}
-	host, guest, ok := strings.Cut(s, "::")
-	if !ok {
-		guest = host
-	}
-	if host == "" || guest == "" {
-		return d, fmt.Errorf("--dir %q: want HOST[::GUEST][:ro]", s)
-	}
-	d.host, d.guest = host, guest
-	return d, nil
 }
 
 // splitGuestArgs splits the command line at the first `--` that is not
