@@ -5,10 +5,10 @@
 //
 // It is capability-based and denies by default: a Config grants a guest
 // its arguments, environment variables, standard streams, directories
-// (WithPreopen, each confined to its os.Root) and network (WithAllowConnect,
+// (WithPreopen, each confined to its os.Root), network (WithAllowConnect,
 // WithAllowBind, WithAllowNameLookup: allowlists of addresses, ports and
-// names) one by one; NewConfig grants none of them, no directory and no
-// network.
+// names) and the hosts it may send HTTP requests to (WithAllowHTTP) one
+// by one; NewConfig grants none of them, no directory and no network.
 //
 //	l := component.NewLinker(rt)
 //	err := wasi.Instantiate(l, wasi.NewConfig().WithInheritStdio().WithArgs("plugin").
@@ -20,9 +20,21 @@
 // per stream direction, 16 datagrams per UDP socket), and a guest waits
 // with pollables, which its call's ctx interrupts.
 //
-// The resources a guest holds (streams, pollables, errors, descriptors, sockets) are Go objects
-// in a table of the host, keyed by the rep the component runtime stores in
-// the guest's handle; a rep the host does not know traps the guest.
+// wasi:http goes both ways. A guest's outgoing requests
+// (wasi:http/outgoing-handler) go through net/http, bodies streamed both
+// ways through bounded buffers, with the timeouts of HTTPTimeouts. A
+// component of the wasi:http/proxy world serves HTTP through an
+// HTTPHandler, an http.Handler that gives every request a new instance:
+//
+//	defs, err := wasi.Define(l, cfg)
+//	pre, err := l.InstantiatePre(ctx, c)
+//	h, err := defs.NewHTTPHandler(pre, cfg)
+//	err = http.ListenAndServe("127.0.0.1:8080", h)
+//
+// The resources a guest holds (streams, pollables, errors, descriptors,
+// HTTP requests and bodies) are Go objects in a table of the host, keyed
+// by the rep the component runtime stores in the guest's handle; a rep
+// the host does not know traps the guest.
 //
 // It is written from the WIT of WebAssembly/WASI v0.2.12 (the Version
 // constant); the linker matches it to imports of any 0.2.x version.

@@ -38,10 +38,15 @@ const Version = "0.2.12"
 //     of WithAllowBind, lookups only of the names of WithAllowNameLookup;
 //     anything else fails with `access-denied`. With no grant, creating a
 //     socket or resolving a name fails with `access-denied`. A context
-//     holds at most 1024 sockets and lookups in flight.
+//     holds at most 1024 sockets and lookups in flight;
+//   - wasi:http/types and wasi:http/outgoing-handler, over net/http, for
+//     the hosts cfg allows (Config.WithAllowHTTP); a request to any other
+//     host fails with the error-code `HTTP-request-denied`.
 //
-// Not defined yet: wasi:http and the unstable wasi:clocks/timezone. A
-// component importing them needs other definitions in l.
+// wasi:http/incoming-handler is an export, not an import: serve it with
+// Definitions.NewHTTPHandler. Not defined yet: the unstable
+// wasi:clocks/timezone. A component importing it needs other definitions
+// in l.
 //
 // By default the definitions share one WASI context, configured by cfg:
 // every component instance made from l sees the same streams and the same

@@ -294,3 +294,18 @@ func TestFetchCancel(t *testing.T) {
 		t.Errorf("error-code index %d, want 33 (HTTP-response-timeout)", code)
 	}
 }
+
+// BenchmarkHTTPHandler measures a request served by proxy.wasm: a new
+// instance and WASI context, the call, a small response.
+func BenchmarkHTTPHandler(b *testing.B) {
+	t := &testing.T{}
+	h, _ := proxyHandler(t, wasi.NewConfig())
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", "/bench", nil))
+		if w.Code != 200 {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+}
