@@ -195,8 +195,7 @@ func (s *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	p := resp.body.p
-	p.attach()
+	p := resp.body.p // attached by response-outparam.set
 	w.WriteHeader(resp.status)
 	rc := http.NewResponseController(w)
 	rc.Flush() // the status goes out now, whatever the guest does next

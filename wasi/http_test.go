@@ -177,7 +177,7 @@ func TestServeListener(t *testing.T) {
 			}
 			res, err := http.Post(srv.URL+fmt.Sprintf("/r/%d", i), "text/plain", strings.NewReader(body))
 			if err != nil {
-				t.Error(err)
+				t.Errorf("%v; log:\n%s", err, logs)
 				return
 			}
 			defer res.Body.Close()

@@ -410,6 +410,9 @@ func (h *host) httpTypes() *iface {
 			out.release()
 			return nil, fmt.Errorf("argument 1: %w", err)
 		}
+		if resp.body != nil {
+			resp.body.p.attach() // the host reads it from now on
+		}
 		out.deliver(resp, nil)
 		return nil, nil
 	})
