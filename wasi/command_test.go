@@ -23,7 +23,9 @@ import (
 // wasi:cli/exit, cat.wat copies stdin to stdout, env.wat returns its
 // environment, arguments and working directory, catfile.wat reads a file
 // of its first preopened directory, tcpclient.wat connects to a TCP
-// server, writes a line and prints the reply.
+// server, writes a line and prints the reply. The wasi:http fixtures,
+// fetch.wat (a client) and proxy.wat (an incoming-handler), are used in
+// http_test.go.
 
 func instantiate(t testing.TB, file string, cfg wasi.Config) (*component.Instance, func()) {
 	t.Helper()
