@@ -465,3 +465,32 @@ func TestHTTPTimeoutsAndCancel(t *testing.T) {
 		t.Errorf("closed port: %v, want %v", v, want)
 	}
 }
+
+func TestHTTPRequestTrailers(t *testing.T) {
+	got := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- fmt.Sprintf("%s %q %v", b, r.Trailer.Get("X-Checksum"), r.ContentLength)
+	}))
+	defer srv.Close()
+	th := newTestHost(t, NewConfig().WithAllowHTTP("127.0.0.1"))
+	ctx := context.Background()
+	scheme, authority := "http", strings.TrimPrefix(srv.URL, "http://")
+	req := th.call(ht+"[constructor]outgoing-request", th.newFields()).(component.Resource)
+	th.call(ht+"[method]outgoing-request.set-scheme", req, component.Some(schemeValue(scheme)))
+	th.call(ht+"[method]outgoing-request.set-authority", req, component.Some(component.String(authority)))
+	th.call(ht+"[method]outgoing-request.set-method", req, component.Variant{Case: "put"})
+	ob := th.call(ht+"[method]outgoing-request.body", req).(component.Result).Value
+	fut := th.call("wasi:http/outgoing-handler#handle", req, component.None).(component.Result).Value
+	os := th.call(ht+"[method]outgoing-body.write", ob).(component.Result).Value
+	th.call("wasi:io/streams#[method]output-stream.blocking-write-and-flush", os, u8s("streamed"))
+	os.(component.Resource).Drop(ctx)
+	if r := th.call(ht+"[static]outgoing-body.finish", ob, component.Some(th.newFields("x-checksum", "abc"))); r != component.Ok(nil) {
+		t.Fatalf("finish = %v", r)
+	}
+	th.call("wasi:io/poll#[method]pollable.block", th.call(ht+"[method]future-incoming-response.subscribe", fut))
+	responseOf(t, th.call(ht+"[method]future-incoming-response.get", fut))
+	if s := <-got; s != `streamed "abc" -1` {
+		t.Errorf("the server got %s", s)
+	}
+}
