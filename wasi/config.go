@@ -34,7 +34,7 @@ type Config struct {
 
 	preopens []preopenConfig
 
-	net netConfig // network grants (netpolicy.go)
+	net  netConfig  // network grants (netpolicy.go)
 	http httpConfig // outgoing HTTP: http_config.go
 }
 
