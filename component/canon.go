@@ -165,8 +165,22 @@ func (cx *canonCx) storeInt(ptr, n uint32, v uint64) {
 
 // alloc calls the guest's realloc for a new block.
 func (cx *canonCx) alloc(align, size uint32) uint32 {
+	ptr, err := cx.tryAlloc(align, size)
+	if err != nil {
+		panic(err)
+	}
+	return ptr
+}
+
+// tryAlloc is alloc returning its trap instead of raising it (for the
+// typed paths, which avoid a recover on their success path). The block it
+// returns is within memory.
+func (cx *canonCx) tryAlloc(align, size uint32) (uint32, *trapError) {
 	if cx.realloc == nil {
-		trap("no realloc to allocate guest memory (missing canon realloc option)")
+		return 0, &trapError{reason: "no realloc to allocate guest memory (missing canon realloc option)"}
+	}
+	if cx.mem == nil {
+		return 0, &trapError{reason: "no memory to read or write (missing canon memory option)"}
 	}
 	// realloc runs with may_leave cleared (LiftLowerContext.reallocate).
 	inst := cx.inst
@@ -181,16 +195,16 @@ func (cx *canonCx) alloc(align, size uint32) uint32 {
 		inst.noLeave = false
 	}
 	if err != nil {
-		panic(&trapError{reason: "realloc: " + firstLine(err.Error()), err: err})
+		return 0, &trapError{reason: "realloc: " + firstLine(err.Error()), err: err}
 	}
 	ptr := uint32(st[0])
 	if ptr%align != 0 {
-		trap("realloc returned a misaligned pointer 0x%x (alignment %d)", ptr, align)
+		return 0, &trapError{reason: fmt.Sprintf("realloc returned a misaligned pointer 0x%x (alignment %d)", ptr, align)}
 	}
-	if uint64(ptr)+uint64(size) > uint64(cx.memory().Size()) {
-		trap("realloc returned an out of bounds pointer 0x%x for %d bytes", ptr, size)
+	if uint64(ptr)+uint64(size) > uint64(cx.mem.Size()) {
+		return 0, &trapError{reason: fmt.Sprintf("realloc returned an out of bounds pointer 0x%x for %d bytes", ptr, size)}
 	}
-	return ptr
+	return ptr, nil
 }
 
 // ---- lifting from flat values ----

@@ -527,7 +527,18 @@ func (c *HostCall) ReturnString(s string) {
 	if c.err != nil {
 		return
 	}
-	c.guard(func() {
+	if c.cx.enc == types.UTF8 && len(s) <= maxStringByteLength && utf8.ValidString(s) {
+		ptr, terr := c.cx.tryAlloc(1, uint32(len(s)))
+		if terr != nil {
+			c.fail("%s", terr.reason)
+			return
+		}
+		c.cx.mem.WriteString(ptr, s) // in bounds: checked by tryAlloc
+		c.ret(uint64(ptr), 4)
+		c.ret(uint64(len(s)), 4)
+		return
+	}
+	c.guard(func() { // other encodings, and the errors of bad strings
 		ptr, n := c.cx.storeStringRange(s)
 		c.ret(uint64(ptr), 4)
 		c.ret(uint64(n), 4)
@@ -540,13 +551,16 @@ func (c *HostCall) ReturnBytes(b []byte) {
 	if c.err != nil {
 		return
 	}
-	c.guard(func() {
-		if uint64(len(b)) > math.MaxUint32 {
-			badValue("list of %d bytes is too long", len(b))
-		}
-		ptr := c.cx.alloc(1, uint32(len(b)))
-		c.cx.write(ptr, b)
-		c.ret(uint64(ptr), 4)
-		c.ret(uint64(len(b)), 4)
-	})
+	if uint64(len(b)) > math.MaxUint32 {
+		c.fail("the host returned a list of %d bytes, too long", len(b))
+		return
+	}
+	ptr, terr := c.cx.tryAlloc(1, uint32(len(b)))
+	if terr != nil {
+		c.fail("%s", terr.reason)
+		return
+	}
+	c.cx.mem.Write(ptr, b) // in bounds: checked by tryAlloc
+	c.ret(uint64(ptr), 4)
+	c.ret(uint64(len(b)), 4)
 }

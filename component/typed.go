@@ -6,6 +6,7 @@ import (
 	"math"
 	"unicode/utf8"
 
+	"github.com/plugwit/plugwit/component/internal/types"
 	"github.com/plugwit/plugwit/wit"
 )
 
@@ -151,7 +152,18 @@ func (p *Params) String(s string) {
 	if p.err != nil {
 		return
 	}
-	p.guard(func() {
+	if p.cx.enc == types.UTF8 && len(s) <= maxStringByteLength && utf8.ValidString(s) {
+		ptr, terr := p.cx.tryAlloc(1, uint32(len(s)))
+		if terr != nil {
+			p.trap(terr)
+			return
+		}
+		p.cx.mem.WriteString(ptr, s) // in bounds: checked by tryAlloc
+		p.push(uint64(ptr))
+		p.push(uint64(len(s)))
+		return
+	}
+	p.guard(func() { // other encodings, and the errors of bad strings
 		ptr, n := p.cx.storeStringRange(s)
 		p.push(uint64(ptr))
 		p.push(uint64(n))
@@ -164,12 +176,23 @@ func (p *Params) Bytes(b []byte) {
 	if p.err != nil {
 		return
 	}
-	p.guard(func() {
-		ptr := p.cx.alloc(1, uint32(len(b)))
-		p.cx.write(ptr, b)
-		p.push(uint64(ptr))
-		p.push(uint64(len(b)))
-	})
+	if uint64(len(b)) > math.MaxUint32 {
+		p.err = fmt.Errorf("%s: list of %d bytes is too long", p.f.name, len(b))
+		return
+	}
+	ptr, terr := p.cx.tryAlloc(1, uint32(len(b)))
+	if terr != nil {
+		p.trap(terr)
+		return
+	}
+	p.cx.mem.Write(ptr, b) // in bounds: checked by tryAlloc
+	p.push(uint64(ptr))
+	p.push(uint64(len(b)))
+}
+
+// trap makes e the error of the call.
+func (p *Params) trap(e *trapError) {
+	p.err = &Trap{Component: p.f.inst.comp.c.name, Func: p.f.name, Reason: e.reason, Err: e.err}
 }
 
 // guard turns a trap or bad value raised by body into p.err.
@@ -178,7 +201,7 @@ func (p *Params) guard(body func()) {
 		if r := recover(); r != nil {
 			switch e := r.(type) {
 			case *trapError:
-				p.err = &Trap{Component: p.f.inst.comp.c.name, Func: p.f.name, Reason: e.reason}
+				p.trap(e)
 			case *valueError:
 				p.err = fmt.Errorf("%s: %s", p.f.name, e.msg)
 			case error:
@@ -240,9 +263,9 @@ func (p *Params) Call() (*Results, error) {
 }
 
 func (r *Results) next(size uint32) uint64 {
-	if i := r.i; i < len(r.direct) {
-		r.i = i + 1
-		return r.direct[i]
+	if r.i < len(r.direct) {
+		r.i++
+		return r.direct[r.i-1]
 	}
 	return r.nextSlow(size)
 }
@@ -364,18 +387,14 @@ func (r *Results) Finish() error {
 		p.err = &Trap{Component: inst.comp.c.name, Func: f.name, Reason: err.Error()}
 	}
 	if f.postReturn != nil {
-		err := catch(inst.comp.c.name, f.name, func() {
-			inst.noLeave = true
-			defer func() { inst.noLeave = false }()
-			if err := f.postReturn.CallWithStack(p.cx.ctx, r.vals); err != nil {
-				panic(&trapError{reason: "post-return: " + firstLine(err.Error()), err: err})
-			}
-		})
+		// wazero returns traps, and panics of host functions, as errors.
+		inst.noLeave = true
+		err := f.postReturn.CallWithStack(p.cx.ctx, r.vals)
+		inst.noLeave = false
 		if err != nil && p.err == nil {
-			p.err = err
+			p.err = &Trap{Component: inst.comp.c.name, Func: f.name, Reason: "post-return: " + firstLine(err.Error()), Err: err}
 		}
 	}
-	// catch recovers every panic above, so this always runs
 	if inst.parent == nil {
 		inst.entered = false
 	} else {
