@@ -71,6 +71,81 @@ type canonCx struct {
 	lending bool
 
 	reallocStack [4]uint64 // realloc's arguments and result, without allocating
+
+	lifted uint64 // host bytes the call's lifts have spent (charge)
+}
+
+// liftElemCost is what charge counts for a Value (an interface) and for
+// each part of a composite one.
+const liftElemCost = 16
+
+// maxValueCost caps valueCost, so that sums and products of costs cannot
+// wrap (a value of more than 1 GiB is over any sane budget anyway).
+const maxValueCost = 1 << 30
+
+// valueCost estimates the host bytes of a lifted value of type t, not
+// counting the contents of its strings and lists (charged when they are
+// loaded): what one element of a list<t> costs. At most maxValueCost.
+func (cx *canonCx) valueCost(t wit.Type) uint64 {
+	return min(cx.rawValueCost(t), maxValueCost)
+}
+
+func (cx *canonCx) rawValueCost(t wit.Type) uint64 {
+	if _, ok := t.(wit.Primitive); ok {
+		return liftElemCost
+	}
+	k, _ := cx.kind(t)
+	switch k := k.(type) {
+	case *wit.Record:
+		c := uint64(liftElemCost)
+		for _, f := range k.Fields {
+			c += 2*liftElemCost + cx.valueCost(f.Type) // Field: name and Value
+		}
+		return c
+	case *wit.Tuple:
+		c := uint64(liftElemCost)
+		for _, e := range k.Types {
+			c += cx.valueCost(e)
+		}
+		return c
+	case *wit.Variant:
+		var most uint64
+		for _, c := range k.Cases {
+			if c.Type != nil {
+				most = max(most, cx.valueCost(c.Type))
+			}
+		}
+		return 3*liftElemCost + most
+	case *wit.Option:
+		return 2*liftElemCost + cx.valueCost(k.Type)
+	case *wit.Result:
+		var most uint64
+		if k.OK != nil {
+			most = cx.valueCost(k.OK)
+		}
+		if k.Err != nil {
+			most = max(most, cx.valueCost(k.Err))
+		}
+		return 2*liftElemCost + most
+	case *wit.Flags:
+		return liftElemCost * uint64(1+len(k.Flags))
+	case *wit.FixedList:
+		return liftElemCost + uint64(k.Len)*cx.valueCost(k.Elem) // < 2^62
+	}
+	return liftElemCost // enums, handles, lists and maps (charged when loaded)
+}
+
+// charge counts n bytes that a lift is about to allocate in the host
+// against the call's budget (RuntimeConfig.WithMaxLiftBytes).
+func (cx *canonCx) charge(n uint64) {
+	limit := uint64(DefaultMaxLiftBytes)
+	if cx.inst != nil && cx.inst.rt != nil {
+		limit = cx.inst.rt.maxLift
+	}
+	cx.lifted += n
+	if cx.lifted > limit || cx.lifted < n {
+		trap("the values lifted out of the guest exceed the budget of %d bytes per call (lists aliasing the same memory?)", limit)
+	}
 }
 
 // describe names a variant-like type in trap messages: "option",
@@ -498,6 +573,7 @@ func (cx *canonCx) loadStringRange(ptr, tagged uint32) Value {
 	if ptr%align != 0 {
 		trap("misaligned string pointer 0x%x (alignment %d)", ptr, align)
 	}
+	cx.charge(size)
 	b := cx.read(ptr, uint32(size))
 	switch enc {
 	case types.UTF8:
@@ -567,8 +643,10 @@ func checkListRange(cx *canonCx, ptr, n, size, align uint32) {
 func (cx *canonCx) loadList(elem wit.Type, ptr, n uint32) Value {
 	size := cx.listRange(elem, ptr, n)
 	if p, ok := peelPrim(cx.r, elem); ok && p == wit.U8 {
+		cx.charge(uint64(n))
 		return Bytes(append([]byte(nil), cx.read(ptr, n)...))
 	}
+	cx.charge(uint64(n) * cx.valueCost(elem))
 	out := make(List, n)
 	for i := range out {
 		out[i] = cx.load(elem, ptr+uint32(i)*size)
@@ -584,6 +662,7 @@ func (cx *canonCx) loadMap(k *wit.Map, ptr, n uint32) Value {
 	voff := alignTo(lk.Size, lv.Align)
 	size := alignTo(voff+lv.Size, align)
 	checkListRange(cx, ptr, n, size, align)
+	cx.charge(uint64(n) * (liftElemCost + cx.valueCost(k.Key) + cx.valueCost(k.Value)))
 	out := make(List, n)
 	for i := range out {
 		e := ptr + uint32(i)*size

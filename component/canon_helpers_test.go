@@ -173,8 +173,13 @@ type fixture struct {
 
 func newFixture(t *testing.T, name string, setup func(f *fixture)) *fixture {
 	t.Helper()
+	return newFixtureWith(t, name, NewRuntimeConfig(), setup)
+}
+
+func newFixtureWith(t *testing.T, name string, cfg RuntimeConfig, setup func(f *fixture)) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	rt := NewRuntime(ctx, NewRuntimeConfig())
+	rt := NewRuntime(ctx, cfg)
 	t.Cleanup(func() { rt.Close(ctx) })
 	f := &fixture{t: t, ctx: ctx, rt: rt, name: name, got: map[string][]Value{}, calls: map[string]int{},
 		reply: map[string]Value{}, hooks: map[string]HostFunc{}}

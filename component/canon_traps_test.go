@@ -247,3 +247,29 @@ func TestCanonHostValues(t *testing.T) {
 }
 
 var errBoom = errors.New("boom")
+
+// TestLiftBudget: a guest returns a list of strings that all point at the
+// same memory. Each string is within bounds, but together they would lift
+// to far more than the guest's memory; the call's lift budget stops it.
+func TestLiftBudget(t *testing.T) {
+	const n, size, strings = 100, 20000, 40000 // 100 strings of 20,000 bytes at 40000: 2 MB
+	entries := make([]byte, 0, 8*n)
+	for range n {
+		entries = append(entries, cat(le32(strings), le32(size))...)
+	}
+	setup := func(f *fixture) {}
+	small := newFixtureWith(t, valuesFixture, NewRuntimeConfig().WithMaxLiftBytes(1<<20), setup)
+	small.poke(strings, make([]byte, size)) // valid UTF-8: NULs
+	small.poke(freeArea+32, cat(le32(freeArea+64), le32(n)))
+	small.poke(freeArea+64, entries)
+	small.trapCall("load-list-string", []string{"exceed the budget of 1048576 bytes per call"}, U32(freeArea+32))
+
+	big := newFixtureWith(t, valuesFixture, NewRuntimeConfig().WithMaxLiftBytes(4<<20), setup)
+	big.poke(strings, make([]byte, size))
+	big.poke(freeArea+32, cat(le32(freeArea+64), le32(n)))
+	big.poke(freeArea+64, entries)
+	v := big.mustCall("load-list-string", U32(freeArea+32))
+	if l, ok := v.(List); !ok || len(l) != n || len(l[0].(String)) != size {
+		t.Fatalf("within the budget: got %T of %d", v, len(v.(List)))
+	}
+}

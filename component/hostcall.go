@@ -134,7 +134,7 @@ func (inst *instance) lowerTyped(d *types.LowerDef, callee *funcVal, mem api.Mem
 // begin readies c for a call with the core stack.
 func (c *HostCall) begin(ctx context.Context, stack []uint64) {
 	c.busy, c.err = true, nil
-	c.cx.ctx = ctx
+	c.cx.ctx, c.cx.lifted = ctx, 0
 	c.stack, c.i, c.nresults, c.result = stack, 0, 0, 0
 	if c.direct == 0 && c.sig.IndirectParams {
 		c.guard(func() {

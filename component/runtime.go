@@ -12,7 +12,23 @@ import (
 // RuntimeConfig configures a Runtime. It is immutable: every With method
 // returns a changed copy.
 type RuntimeConfig struct {
-	wazero wazero.RuntimeConfig
+	wazero  wazero.RuntimeConfig
+	maxLift uint64 // see WithMaxLiftBytes; 0 for DefaultMaxLiftBytes
+}
+
+// DefaultMaxLiftBytes is the default of RuntimeConfig.WithMaxLiftBytes.
+const DefaultMaxLiftBytes = 256 << 20
+
+// WithMaxLiftBytes bounds the host memory one call may spend on values
+// lifted out of a guest (the arguments of an import, the result of an
+// export): the bytes of strings and byte lists, plus 16 bytes per element
+// of other lists. A guest's memory bounds each list, but not their sum: a
+// list of a million strings that all point at the same megabyte of memory
+// would lift to a terabyte. A call that exceeds the budget traps, naming
+// it. The default is DefaultMaxLiftBytes (256 MiB).
+func (c RuntimeConfig) WithMaxLiftBytes(n uint64) RuntimeConfig {
+	c.maxLift = n
+	return c
 }
 
 // NewRuntimeConfig returns the default configuration: wazero's default
@@ -47,14 +63,19 @@ type Runtime struct {
 	// function shared by all instances of a component) finds its instance
 	// from the calling module.
 	callers sync.Map // api.Module -> *caller
+
+	maxLift uint64 // RuntimeConfig.WithMaxLiftBytes
 }
 
 // NewRuntime returns a runtime with the given configuration.
 func NewRuntime(ctx context.Context, cfg RuntimeConfig) *Runtime {
 	if cfg.wazero == nil {
-		cfg = NewRuntimeConfig()
+		cfg.wazero = NewRuntimeConfig().wazero
 	}
-	return &Runtime{wz: wazero.NewRuntimeWithConfig(ctx, cfg.wazero)}
+	if cfg.maxLift == 0 {
+		cfg.maxLift = DefaultMaxLiftBytes
+	}
+	return &Runtime{wz: wazero.NewRuntimeWithConfig(ctx, cfg.wazero), maxLift: cfg.maxLift}
 }
 
 // Wazero returns the underlying wazero runtime.

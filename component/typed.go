@@ -61,7 +61,7 @@ func (f *Func) Begin(ctx context.Context) *Params {
 	if p == nil {
 		p = f.f.newTyped()
 	}
-	p.n, p.err, p.cx.ctx = 0, p.initErr, ctx
+	p.n, p.err, p.cx.ctx, p.cx.lifted = 0, p.initErr, ctx, 0
 	return p
 }
 
