@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/tetratelabs/wazero"
+
 	"github.com/plugwit/plugwit/component"
 )
 
@@ -41,7 +43,7 @@ func runInspect(c *cli, args []string) int {
 	}
 	file := pos[0]
 	ctx := context.Background()
-	rt, comp, wasm, err := compileFile(ctx, file)
+	rt, comp, wasm, err := compileFile(ctx, c, file)
 	if rt != nil {
 		defer rt.Close(ctx)
 	}
@@ -93,14 +95,21 @@ func runInspect(c *cli, args []string) int {
 }
 
 // compileFile reads and compiles the component FILE on a new runtime,
-// named after the file. The runtime is returned, to be closed, even when
-// compiling fails.
-func compileFile(ctx context.Context, file string) (*component.Runtime, *component.Compiled, []byte, error) {
+// named after the file, with c's compilation cache. The runtime is
+// returned, to be closed, even when compiling fails.
+func compileFile(ctx context.Context, c *cli, file string) (*component.Runtime, *component.Compiled, []byte, error) {
 	wasm, err := os.ReadFile(file)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	rt := component.NewRuntime(ctx, component.NewRuntimeConfig())
+	cfg := component.NewRuntimeConfig()
+	if c.cacheDir != "" {
+		// A directory that cannot be made only costs the speed-up.
+		if cache, err := wazero.NewCompilationCacheWithDir(c.cacheDir); err == nil {
+			cfg = cfg.WithCompilationCache(cache)
+		}
+	}
+	rt := component.NewRuntime(ctx, cfg)
 	comp, err := rt.Compile(ctx, wasm, component.WithName(file))
 	return rt, comp, wasm, err
 }

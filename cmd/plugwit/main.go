@@ -15,12 +15,18 @@
 //
 // Exit status: 0 on success, 1 when the command ran and failed (an invalid
 // WIT package, an unreadable file), 2 on a usage error.
+//
+// inspect, run and serve keep the machine code they compile in a cache
+// directory, so that a plugin compiles once: $PLUGWIT_CACHE if set (`off`
+// disables the cache), else plugwit/ in the user's cache directory
+// (os.UserCacheDir). Without a usable directory they compile every time.
 package main
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/plugwit/plugwit/wit"
@@ -46,6 +52,25 @@ type cli struct {
 	// pushPath loads a WIT package into a Resolve: (*wit.Resolve).PushPath,
 	// replaced in tests that must not depend on the parser.
 	pushPath func(r *wit.Resolve, path string) (wit.PackageID, error)
+
+	// cacheDir is where compiled code is cached; "" for no cache.
+	cacheDir string
+}
+
+// defaultCacheDir is the compilation cache directory: $PLUGWIT_CACHE
+// (`off`: none), else plugwit/ in the user's cache directory.
+func defaultCacheDir() string {
+	if d, ok := os.LookupEnv("PLUGWIT_CACHE"); ok {
+		if d == "off" {
+			return ""
+		}
+		return d
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "plugwit")
 }
 
 // command is a command or a subcommand of a group. A group (such as `wit`)
@@ -70,7 +95,8 @@ func commands() []*command {
 }
 
 func main() {
-	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, pushPath: (*wit.Resolve).PushPath}
+	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, pushPath: (*wit.Resolve).PushPath,
+		cacheDir: defaultCacheDir()}
 	os.Exit(c.main(os.Args[1:]))
 }
 

@@ -99,7 +99,7 @@ func runRun(c *cli, args []string) int {
 	}
 	file := pos[0]
 	ctx := context.Background()
-	rt, comp, _, err := compileFile(ctx, file)
+	rt, comp, _, err := compileFile(ctx, c, file)
 	if rt != nil {
 		defer rt.Close(ctx)
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"net"
+	"os"
 	"strings"
 	"testing"
 
@@ -209,5 +210,33 @@ func TestRunAllowNet(t *testing.T) {
 		if code != exitUsage || !strings.Contains(stderr, "usage: plugwit run") {
 			t.Errorf("%v: exit code %d, stderr %q; want 2 and the usage", bad, code, stderr)
 		}
+	}
+}
+
+// TestCompilationCache: with a cache directory, the first run fills it and
+// a second run gives the same output from it; PLUGWIT_CACHE chooses it.
+func TestCompilationCache(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 2 {
+		var out, errb bytes.Buffer
+		c := &cli{stdout: &out, stderr: &errb, pushPath: (*wit.Resolve).PushPath, cacheDir: dir}
+		code := c.main([]string{"run", "--stub-imports", greeterDir + "c/greeter-c.wasm",
+			"--invoke", `greet({content: "cached", name: "alez"})`})
+		if code != exitOK || out.String() != "Oh! cached, my name is alez\n" {
+			t.Fatalf("run %d: exit %d, stdout %q, stderr %q", i, code, out.String(), errb.String())
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil || len(entries) == 0 {
+			t.Fatalf("run %d: cache directory %s is empty (%v)", i, dir, err)
+		}
+	}
+
+	t.Setenv("PLUGWIT_CACHE", "off")
+	if d := defaultCacheDir(); d != "" {
+		t.Errorf("PLUGWIT_CACHE=off: cache dir %q, want none", d)
+	}
+	t.Setenv("PLUGWIT_CACHE", dir)
+	if d := defaultCacheDir(); d != dir {
+		t.Errorf("PLUGWIT_CACHE=%s: cache dir %q", dir, d)
 	}
 }

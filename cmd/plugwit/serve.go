@@ -101,7 +101,7 @@ func serveRun(c *cli, args []string) int {
 		}()
 	}
 
-	rt, comp, _, err := compileFile(ctx, file)
+	rt, comp, _, err := compileFile(ctx, c, file)
 	if rt != nil {
 		defer rt.Close(context.Background())
 	}
