@@ -53,6 +53,9 @@ type Results struct {
 	i        int      // next flat value when direct
 	vals     []uint64 // the core results
 	direct   []uint64 // vals when !indirect, else nil
+	// early: the call can end as soon as the core function returns (no
+	// post-return, no result in memory), and Call ends it; done: it ended.
+	early, done bool
 }
 
 // Begin starts a typed call of f.
@@ -73,6 +76,7 @@ func (fv *funcVal) newTyped() *Params {
 	if !p.res.indirect {
 		p.res.direct = p.res.vals
 	}
+	p.res.early = !p.res.indirect && fv.postReturn == nil
 	switch {
 	case fv.host != nil:
 		p.initErr = fmt.Errorf("%s: typed calls of host functions are not supported; use Call", fv.name)
@@ -220,6 +224,28 @@ func errReentered(inst *instance, f *funcVal) error {
 
 // Call calls the core function with the parameters written so far.
 func (p *Params) Call() (*Results, error) {
+	inst := p.inst
+	if p.err != nil || p.n != len(p.f.sig.Params) || inst.parent != nil || inst.entered {
+		return p.callSlow()
+	}
+	inst.entered = true
+	p.task = inst.beginTask()
+	r := &p.res // r.p, r.vals and r.direct never change (newTyped)
+	r.i = 0
+	// wazero turns traps, and panics of the host functions the guest calls,
+	// into the error of the call.
+	if err := p.f.core.CallWithStack(p.cx.ctx, p.stack); err != nil || r.indirect {
+		return p.called(err)
+	}
+	if r.done = r.early; r.done { // reading a flat result needs nothing of the guest
+		r.end()
+	}
+	return r, nil
+}
+
+// callSlow is Call with an error to report or an instance that has a
+// parent (whose may-enter rule walks up the parents).
+func (p *Params) callSlow() (*Results, error) {
 	f := p.f
 	if p.err != nil {
 		return nil, p.err
@@ -228,28 +254,31 @@ func (p *Params) Call() (*Results, error) {
 		return nil, fmt.Errorf("%s: wrote %d flat parameters, the signature %s has %d", f.name, p.n, f.sig, len(f.sig.Params))
 	}
 	inst := p.inst
-	if inst.parent == nil { // the common case, without the walk up the parents
-		if inst.entered {
-			return nil, errReentered(inst, f)
-		}
-		inst.entered = true
-	} else {
-		if !inst.mayEnterFrom(nil) {
-			return nil, errReentered(inst, f)
-		}
-		inst.enterFrom(nil)
+	if !inst.mayEnterFrom(nil) {
+		return nil, errReentered(inst, f)
 	}
+	inst.enterFrom(nil)
 	p.task = inst.beginTask()
-	st := p.stack
-	r := &p.res // r.p, r.vals and r.direct never change (newTyped)
+	r := &p.res
 	r.i = 0
-	// wazero turns traps, and panics of the host functions the guest calls,
-	// into the error of the call; only checking a result pointer can trap here.
-	err := f.core.CallWithStack(p.cx.ctx, st)
+	err := f.core.CallWithStack(p.cx.ctx, p.stack)
+	if err != nil || r.indirect {
+		return p.called(err)
+	}
+	if r.done = r.early; r.done {
+		r.end()
+	}
+	return r, nil
+}
+
+// called finishes Call when the core function failed (err) or returned a
+// pointer to its result, which is checked here.
+func (p *Params) called(err error) (*Results, error) {
+	f, inst, r := p.f, p.inst, &p.res
 	if err != nil {
 		err = catch(inst.comp.c.name, f.name, func() { panic(err) })
-	} else if r.indirect {
-		r.ptr = uint32(st[0])
+	} else {
+		r.ptr = uint32(p.stack[0])
 		err = catch(inst.comp.c.name, f.name, func() {
 			p.cx.checkTuplePtr("result", r.ptr, p.cx.abi.Layout(f.ft.Result))
 		})
@@ -259,6 +288,7 @@ func (p *Params) Call() (*Results, error) {
 		inst.leaveTo(nil)
 		return nil, err
 	}
+	r.done = false
 	return r, nil
 }
 
@@ -380,27 +410,40 @@ func (r *Results) Bytes() []byte {
 // Finish ends the call: it runs the function's post-return and returns the
 // first error of the call's reads.
 func (r *Results) Finish() error {
-	p := r.p
-	f := p.f
-	inst := p.inst
-	if err := inst.endTask(p.task); err != nil && p.err == nil {
-		p.err = &Trap{Component: inst.comp.c.name, Func: f.name, Reason: err.Error()}
+	if r.done { // Call ended it
+		return r.p.err
 	}
+	return r.finish()
+}
+
+func (r *Results) finish() error {
+	f := r.p.f
 	if f.postReturn != nil {
 		// wazero returns traps, and panics of host functions, as errors.
+		inst := r.p.inst
 		inst.noLeave = true
-		err := f.postReturn.CallWithStack(p.cx.ctx, r.vals)
+		err := f.postReturn.CallWithStack(r.p.cx.ctx, r.vals)
 		inst.noLeave = false
-		if err != nil && p.err == nil {
-			p.err = &Trap{Component: inst.comp.c.name, Func: f.name, Reason: "post-return: " + firstLine(err.Error()), Err: err}
+		if err != nil && r.p.err == nil {
+			r.p.err = &Trap{Component: inst.comp.c.name, Func: f.name, Reason: "post-return: " + firstLine(err.Error()), Err: err}
 		}
+	}
+	r.end()
+	return r.p.err
+}
+
+// end ends the call: its borrow scope, and the instance is left.
+func (r *Results) end() {
+	p := r.p
+	inst := p.inst
+	if err := inst.endTask(p.task); err != nil && p.err == nil {
+		p.err = &Trap{Component: inst.comp.c.name, Func: p.f.name, Reason: err.Error()}
 	}
 	if inst.parent == nil {
 		inst.entered = false
 	} else {
 		inst.leaveTo(nil)
 	}
-	return p.err
 }
 
 // Signature returns the core signature the typed path writes and reads.
