@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	_ "github.com/plugwit/plugwit/wit"
+	"github.com/plugwit/plugwit/wit"
 )
 
 // The tests in this file run testdata/plugins/alltypes/alltypes-c.wasm, a
@@ -474,7 +474,10 @@ func TestAlltypesTypedGuest(t *testing.T) {
 	}
 	u32 := func(r *Results) uint32 { return r.U32() }
 	cases := []tcase{
-		{"bool", func(p *Params) func(*Results) Value { p.Bool(true); return func(r *Results) Value { return Bool(r.Bool()) } }, Bool(true)},
+		{"bool", func(p *Params) func(*Results) Value {
+			p.Bool(true)
+			return func(r *Results) Value { return Bool(r.Bool()) }
+		}, Bool(true)},
 		{"s8", func(p *Params) func(*Results) Value {
 			p.S8(math.MinInt8)
 			return func(r *Results) Value { return S8(int8(u32(r))) }
@@ -607,5 +610,251 @@ func TestAlltypesWorld(t *testing.T) {
 	}
 	if got != out.String() {
 		t.Errorf("World() differs from wasm-tools component wit:\n%s", lineDiff(out.String(), got))
+	}
+}
+
+// alltypesDecl parses the plugin's own WIT, as an application declaring
+// the functions it implements, and returns the imports of world alltypes.
+func alltypesDecl(t *testing.T) func(name string) (*wit.Resolve, *wit.Function) {
+	t.Helper()
+	src, err := os.ReadFile(alltypesDir + "/wit/alltypes.wit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := wit.NewResolve()
+	pkg, err := r.PushSource("alltypes.wit", string(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wid, ok := r.Packages[pkg].Worlds.Get("alltypes")
+	if !ok {
+		t.Fatal("no world alltypes")
+	}
+	return func(name string) (*wit.Resolve, *wit.Function) {
+		it, _ := r.Worlds[wid].Imports.Get(wit.WorldKey{Name: name})
+		fn, ok := it.(*wit.Function)
+		if !ok {
+			t.Fatalf("no function %s in world alltypes", name)
+		}
+		return r, fn
+	}
+}
+
+// readMixed reads a mixed from memory (the arguments of host-echo-many);
+// writeMixed writes one to the return area.
+func readMixed(c *HostCall) (uint8, []any) {
+	c.Align(8)
+	disc := c.U8()
+	c.Align(8)
+	switch disc {
+	case 0:
+		return disc, []any{c.U64()}
+	case 1:
+		return disc, []any{c.F32()}
+	case 2:
+		return disc, []any{c.String()}
+	case 4:
+		return disc, []any{c.U8(), c.F64()}
+	}
+	return disc, nil
+}
+
+func writeMixed(c *HostCall, disc uint8, v []any) {
+	c.ReturnAlign(8)
+	c.ReturnU8(disc)
+	c.ReturnAlign(8)
+	switch disc {
+	case 0:
+		c.ReturnU64(v[0].(uint64))
+	case 1:
+		c.ReturnF32(v[0].(float32))
+	case 2:
+		c.ReturnString(v[0].(string))
+	case 4:
+		c.ReturnU8(v[0].(uint8))
+		c.ReturnF64(v[1].(float64))
+	}
+}
+
+// typedAlltypes implements the imports that HostCall can read and write
+// as TypedHostFuncs that echo their argument, counting their calls.
+func typedAlltypes(t *testing.T, calls map[string]int) func(a *alltypes, l *Linker) {
+	decl := alltypesDecl(t)
+	return func(a *alltypes, l *Linker) {
+		def := func(name string, fn TypedHostFunc) {
+			r, f := decl(name)
+			l.Root().TypedFunc(name, r, f, func(ctx context.Context, c *HostCall) error {
+				calls[name]++
+				return fn(ctx, c)
+			})
+		}
+		def("host-echo-bool", func(_ context.Context, c *HostCall) error { c.ReturnBool(c.Bool()); return nil })
+		def("host-echo-s8", func(_ context.Context, c *HostCall) error { c.ReturnS8(c.S8()); return nil })
+		def("host-echo-u8", func(_ context.Context, c *HostCall) error { c.ReturnU8(c.U8()); return nil })
+		def("host-echo-s16", func(_ context.Context, c *HostCall) error { c.ReturnS16(c.S16()); return nil })
+		def("host-echo-u16", func(_ context.Context, c *HostCall) error { c.ReturnU16(c.U16()); return nil })
+		def("host-echo-s32", func(_ context.Context, c *HostCall) error { c.ReturnS32(c.S32()); return nil })
+		def("host-echo-u32", func(_ context.Context, c *HostCall) error { c.ReturnU32(c.U32()); return nil })
+		def("host-echo-s64", func(_ context.Context, c *HostCall) error { c.ReturnS64(c.S64()); return nil })
+		def("host-echo-u64", func(_ context.Context, c *HostCall) error { c.ReturnU64(c.U64()); return nil })
+		def("host-echo-f32", func(_ context.Context, c *HostCall) error { c.ReturnF32(c.F32()); return nil })
+		def("host-echo-f64", func(_ context.Context, c *HostCall) error { c.ReturnF64(c.F64()); return nil })
+		def("host-echo-char", func(_ context.Context, c *HostCall) error { c.ReturnChar(c.Char()); return nil })
+		def("host-echo-string", func(_ context.Context, c *HostCall) error { c.ReturnString(c.String()); return nil })
+		def("host-echo-list-u8", func(_ context.Context, c *HostCall) error { c.ReturnBytes(c.BytesView()); return nil })
+		for _, name := range []string{"small-enum", "big-enum", "flags1", "flags9", "flags17", "flags32"} {
+			def("host-echo-"+name, func(_ context.Context, c *HostCall) error { c.ReturnU32(c.U32()); return nil })
+		}
+		// Flat parameters, results in the return area.
+		def("host-echo-option-u32", func(_ context.Context, c *HostCall) error {
+			disc, v := c.U32(), c.U32()
+			c.ReturnU8(uint8(disc))
+			c.ReturnU32(v)
+			return nil
+		})
+		def("host-echo-result-ok", func(_ context.Context, c *HostCall) error {
+			disc, v := c.U32(), c.U32()
+			c.ReturnU8(uint8(disc))
+			c.ReturnU32(v)
+			return nil
+		})
+		def("host-echo-result-unit", func(_ context.Context, c *HostCall) error { c.ReturnU8(uint8(c.U32())); return nil })
+		def("host-echo-point", func(_ context.Context, c *HostCall) error {
+			x, y, label := c.S32(), c.S32(), c.String()
+			c.ReturnS32(x)
+			c.ReturnS32(y)
+			c.ReturnString(label)
+			return nil
+		})
+		def("host-echo-padded", func(_ context.Context, c *HostCall) error {
+			pa, pb, pc, pd, pe := c.U8(), c.U64(), c.U16(), c.U32(), c.U8()
+			c.ReturnU8(pa)
+			c.ReturnU64(pb)
+			c.ReturnU16(pc)
+			c.ReturnU32(pd)
+			c.ReturnU8(pe)
+			return nil
+		})
+		def("host-echo-tuple", func(_ context.Context, c *HostCall) error {
+			u, s, f := c.U8(), c.String(), c.F64()
+			c.ReturnU8(u)
+			c.ReturnString(s)
+			c.ReturnF64(f)
+			return nil
+		})
+		// Joined flat payloads: mixed flattens to i32, i64, i64.
+		def("host-echo-mixed", func(_ context.Context, c *HostCall) error {
+			disc := uint8(c.U32())
+			var v []any
+			switch disc {
+			case 0:
+				v = []any{c.U64(), c.U64()}
+			case 1:
+				v = []any{math.Float32frombits(uint32(c.U64())), c.U64()}
+			case 2:
+				v = []any{c.String()}
+			case 3:
+				c.U64()
+				c.U64()
+			case 4:
+				v = []any{uint8(c.U64()), c.F64()}
+			}
+			writeMixed(c, disc, v)
+			return nil
+		})
+		def("host-echo-small-variant", func(_ context.Context, c *HostCall) error {
+			disc, v := c.U32(), c.U32()
+			c.ReturnU8(uint8(disc))
+			c.ReturnU32(v)
+			return nil
+		})
+		// Parameters in memory, the result in the return area.
+		def("host-echo-many", func(_ context.Context, c *HostCall) error {
+			ma, mb, mc, md, me, mf, mg, mh := c.U8(), c.S8(), c.U16(), c.S16(), c.U32(), c.S32(), c.U64(), c.S64()
+			mi, mj, mk, ml, mm, mn := c.F32(), c.F64(), c.Char(), c.Bool(), c.String(), c.Bytes()
+			ox, oy, ol := c.S32(), c.S32(), c.String()
+			pd, pv := c.U8(), c.U32()
+			qd, qv := readMixed(c)
+			c.ReturnU8(ma)
+			c.ReturnS8(mb)
+			c.ReturnU16(mc)
+			c.ReturnS16(md)
+			c.ReturnU32(me)
+			c.ReturnS32(mf)
+			c.ReturnU64(mg)
+			c.ReturnS64(mh)
+			c.ReturnF32(mi)
+			c.ReturnF64(mj)
+			c.ReturnChar(mk)
+			c.ReturnBool(ml)
+			c.ReturnString(mm)
+			c.ReturnBytes(mn)
+			c.ReturnS32(ox)
+			c.ReturnS32(oy)
+			c.ReturnString(ol)
+			c.ReturnU8(pd)
+			c.ReturnU32(pv)
+			writeMixed(c, qd, qv)
+			return nil
+		})
+		// Handles of the host's resource.
+		def("host-peek-hres", func(_ context.Context, c *HostCall) error { c.ReturnU32(c.Borrow(a.hres)); return nil })
+		def("host-take-hres", func(_ context.Context, c *HostCall) error {
+			rep := c.Own(a.hres)
+			a.taken = append(a.taken, rep)
+			c.ReturnU32(rep + 1000)
+			return nil
+		})
+		def("host-make-hres", func(_ context.Context, c *HostCall) error { c.ReturnOwn(a.hres, c.U32()+500); return nil })
+	}
+}
+
+// TestAlltypesTypedHost runs the echoes again with the imports HostCall
+// supports implemented as TypedHostFuncs.
+func TestAlltypesTypedHost(t *testing.T) {
+	calls := map[string]int{}
+	a := newAlltypes(t, typedAlltypes(t, calls))
+	n := 0
+	for _, c := range alltypesCases() {
+		imp := "host-echo-" + c.fn
+		before := calls[imp]
+		want := c.in
+		if c.gotIn != nil {
+			want = c.gotIn
+		}
+		res, err := a.call("echo-"+c.fn, c.in)
+		if err != nil {
+			t.Errorf("echo-%s(%.80s): %v", c.fn, fmtValue(c.in), err)
+			continue
+		}
+		wantValue(t, "echo-"+c.fn, res, want)
+		if calls[imp] > before {
+			n++
+		}
+	}
+	for _, q := range []Value{Variant{"a", U64(math.MaxUint64)}, Variant{"b", negZero32}, Variant{"c", String("日本")},
+		Variant{"d", nil}, mixedE(9, -0.5)} {
+		args := manyArgs(String("héllo"), q)
+		want := manyRecord(args)
+		want[13].Value = bytesValue([]byte{0, 1, 2, 255})
+		wantValue(t, "echo-many", a.mustCall("echo-many", args...), want)
+	}
+	if calls["host-echo-many"] != 5 {
+		t.Errorf("typed host-echo-many called %d times, want 5", calls["host-echo-many"])
+	}
+	t.Logf("%d echo cases went through typed host functions", n)
+
+	own := func(rep uint32) Resource { return Resource{Type: a.hres, Rep: rep, Own: true} }
+	wantValue(t, "hres-make", a.mustCall("hres-make", U32(1)), own(501))
+	wantValue(t, "hres-roundtrip", a.mustCall("hres-roundtrip", own(2)), own(2))
+	wantValue(t, "hres-borrow", a.mustCall("hres-borrow", Resource{Type: a.hres, Rep: 3}), U32(33))
+	wantValue(t, "hres-consume", a.mustCall("hres-consume", own(4)), U32(1004))
+	if len(a.taken) != 1 || a.taken[0] != 4 {
+		t.Errorf("host-take-hres received %v, want [4]", a.taken)
+	}
+	for _, name := range []string{"host-peek-hres", "host-take-hres", "host-make-hres"} {
+		if calls[name] == 0 {
+			t.Errorf("typed %s was not called", name)
+		}
 	}
 }
