@@ -8,6 +8,11 @@
 # The plugin calls no WASI function, so its core module imports none and
 # needs no preview1 adapter; the script fails if that ever changes.
 #
+#   scripts/build-alltypes.sh          rebuild the committed component
+#   scripts/build-alltypes.sh -o DIR   build into DIR instead (the build is
+#                                      reproducible: TestAlltypesRebuild
+#                                      compares the two)
+#
 # Toolchains: scripts/toolchains.sh (apt clang lld wasi-libc
 # libclang-rt-dev-wasm32; cargo wasm-tools wit-bindgen-cli).
 set -euo pipefail
@@ -15,7 +20,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 dir=testdata/plugins/alltypes
-out=$dir/alltypes-c.wasm
+outdir=$dir
+if [ "${1:-}" = "-o" ]; then
+	outdir=$2
+fi
+out=$outdir/alltypes-c.wasm
 
 for t in wit-bindgen clang wasm-tools; do
 	command -v "$t" >/dev/null || { echo "build-alltypes: $t not found (run scripts/toolchains.sh)" >&2; exit 1; }
