@@ -353,6 +353,7 @@ func (inst *instance) def(ctx context.Context, d types.Def, args map[string]item
 			return fmt.Errorf("exporting a %s is not supported", d.Item.Sort)
 		}
 		it = inst.itemAt(d.Item)
+		it.resource.nameIfAnonymous(d.Name)
 		inst.exports[d.Name] = it
 		inst.addItem(it)
 	default:
@@ -494,7 +495,9 @@ func (inst *instance) instanceDef(ctx context.Context, in binary.Instance) error
 	case *binary.InstanceExports:
 		v := &instVal{exports: map[string]item{}}
 		for _, e := range in.Exports {
-			v.exports[e.Name.FullName()] = inst.itemAt(e.SortIdx)
+			it := inst.itemAt(e.SortIdx)
+			it.resource.nameIfAnonymous(e.Name.FullName())
+			v.exports[e.Name.FullName()] = it
 		}
 		inst.insts = append(inst.insts, v)
 	default:

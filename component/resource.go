@@ -25,6 +25,16 @@ type ResourceType struct {
 // Name returns the name the type was imported or exported under.
 func (t *ResourceType) Name() string { return t.name }
 
+// nameIfAnonymous names a resource type defined without a name (as
+// wit-component defines them: `(type (resource (rep i32)))`, named only by
+// the export of an instance built from exports) after the first name it is
+// exported under.
+func (t *ResourceType) nameIfAnonymous(name string) {
+	if t != nil && t.name == "" {
+		t.name = name
+	}
+}
+
 // NewResourceType returns a host-defined resource type; dtor, if not nil, is
 // called when a component drops an owned handle.
 func NewResourceType(name string, dtor func(ctx context.Context, rep uint32) error) *ResourceType {
