@@ -68,10 +68,15 @@ build_c() {
 build_go() {
 	need go go || return 0
 	need "$adapter" go || return 0
+	need python3 go || return 0
 	# A plain wasip1 command: the adapter's _start runs the Go runtime's
 	# _start, which runs main and calls proc_exit.
 	(cd "$dir/go" && GOOS=wasip1 GOARCH=wasm go build -trimpath -buildvcs=false \
-		-ldflags=-s -o "$tmp/wasiprog-go.core.wasm" .)
+		-ldflags=-s -o "$tmp/go.wasm" .)
+	# Give the adapter the program's static arena (see main.go).
+	wasm-tools print "$tmp/go.wasm" -o "$tmp/go.wat"
+	python3 scripts/adapter-arena.py "$tmp/go.wasm" "$tmp/go.wat" "$tmp/core.wat"
+	wasm-tools parse "$tmp/core.wat" -o "$tmp/wasiprog-go.core.wasm"
 	wasm-tools component new "$tmp/wasiprog-go.core.wasm" \
 		--adapt "wasi_snapshot_preview1=$adapter" -o "$dir/go/wasiprog-go.wasm"
 	built "$dir/go/wasiprog-go.wasm"
