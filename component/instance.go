@@ -462,7 +462,10 @@ func (c *coreInst) module(ctx context.Context, inst *instance) (api.Module, erro
 		}
 		return nil
 	})
-	m, err := inst.rt.wz.InstantiateModule(rctx, compiled, wazero.NewModuleConfig().WithName(""))
+	// No start functions: wazero would otherwise call an export named
+	// _start, and a glue module re-exports a preview1 command's _start
+	// (wasi:cli/run calls it, later, through the adapter).
+	m, err := inst.rt.wz.InstantiateModule(rctx, compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
 		return nil, fmt.Errorf("glue module: %w", err)
 	}

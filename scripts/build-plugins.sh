@@ -169,102 +169,10 @@ build_go() { # standard Go wasip1 reactor, core ABI by hand, embedded WIT + adap
 	check "$out"
 }
 
-# add_arena_realloc WASM WAT OUT: finds the arena that starts with
-# `plugwit:adapter-arena:<size>;` in WASM's data segments and writes OUT, WAT
-# with an exported cabi_realloc_adapter that bump-allocates from it.
+# add_arena_realloc WASM WAT OUT: WAT with an allocator for the adapter over
+# the Go program's arena (scripts/adapter-arena.py).
 add_arena_realloc() {
-	python3 - "$@" <<'PY'
-import re, sys
-
-wasm, wat, out = sys.argv[1:]
-b = open(wasm, "rb").read()
-
-def uleb(i):
-    r = s = 0
-    while True:
-        x = b[i]
-        i += 1
-        r |= (x & 0x7F) << s
-        s += 7
-        if x < 0x80:
-            return r, i
-
-def sleb(i):
-    r = s = 0
-    while True:
-        x = b[i]
-        i += 1
-        r |= (x & 0x7F) << s
-        s += 7
-        if x < 0x80:
-            if x & 0x40:
-                r -= 1 << s
-            return r, i
-
-found = []
-i = 8
-while i < len(b):
-    sid = b[i]
-    size, i = uleb(i + 1)
-    end = i + size
-    if sid == 11:  # data section: Go emits active segments of memory 0 only
-        n, j = uleb(i)
-        for _ in range(n):
-            flag, j = uleb(j)
-            if flag != 0 or b[j] != 0x41:
-                sys.exit("unexpected data segment form")
-            off, j = sleb(j + 1)
-            if b[j] != 0x0B:
-                sys.exit("unexpected data segment offset")
-            ln, j = uleb(j + 1)
-            for m in re.finditer(rb"plugwit:adapter-arena:(\d+);", b[j:j + ln]):
-                found.append((off + m.start(), int(m.group(1))))
-            j += ln
-    i = end
-if len(found) != 1:
-    sys.exit(f"expected one adapter arena in {wasm}, found {len(found)}")
-base, size = found[0]
-first, limit = base + 64, base + size  # the signature's line is not used
-
-text = open(wat).read()
-k = text.rstrip().rfind(")")
-func = f"""  (global $plugwit_arena_next (mut i32) (i32.const {first}))
-  (func $plugwit_cabi_realloc_adapter (param $old i32) (param $old_size i32) (param $align i32) (param $size i32) (result i32)
-    (local $p i32)
-    ;; the adapter only ever asks for new memory
-    local.get $old
-    if
-      unreachable
-    end
-    ;; p = next rounded up to align
-    global.get $plugwit_arena_next
-    local.get $align
-    i32.add
-    i32.const 1
-    i32.sub
-    i32.const 0
-    local.get $align
-    i32.sub
-    i32.and
-    local.tee $p
-    local.get $size
-    i32.add
-    i32.const {limit}
-    i32.gt_u
-    if
-      unreachable
-    end
-    local.get $p
-    local.get $size
-    i32.add
-    global.set $plugwit_arena_next
-    local.get $p
-  )
-  (export "cabi_realloc_adapter" (func $plugwit_cabi_realloc_adapter))
-"""
-open(out, "w").write(text[:k] + func + text[k:])
-print(f"build-plugins: adapter arena at 0x{base:x}, {size} bytes", file=sys.stderr)
-PY
+	python3 scripts/adapter-arena.py "$@"
 }
 
 build_py() { # componentize-py: bundles CPython, large, not committed

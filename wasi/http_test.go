@@ -309,3 +309,14 @@ func BenchmarkHTTPHandler(b *testing.B) {
 		}
 	}
 }
+
+// TestHTTPTypesAliases links a component whose wasi:http/types import
+// names headers and trailers, the WIT's aliases of fields, as resource
+// types (componentize-js components do).
+func TestHTTPTypesAliases(t *testing.T) {
+	inst, done := instantiate(t, "httpaliases.wasm", wasi.NewConfig())
+	defer done()
+	if got, err := inst.Func("new-headers").Call(context.Background()); err != nil || got != component.U32(1) {
+		t.Errorf("new-headers = %v, %v; want 1", got, err)
+	}
+}

@@ -191,6 +191,11 @@ func (h *host) httpTypes() *iface {
 		kindFutureTrailers, kindOutgoingResponse, kindOutgoingBody, kindFutureIncomingResponse,
 		kindInputStream, kindOutputStream, kindPollable)
 	in.resources["io-error"] = h.types[kindError]
+	// `type headers = fields; type trailers = fields;`: a component whose
+	// import type names the aliases (componentize-js does) imports them
+	// as resource types too.
+	in.resources["headers"] = h.types[kindFields]
+	in.resources["trailers"] = h.types[kindFields]
 	h.defineFields(in)
 	f := in.funcs
 	fn := func(name string, body func(ctx context.Context, args []component.Value) (component.Value, error)) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -238,5 +239,38 @@ func TestCompilationCache(t *testing.T) {
 	t.Setenv("PLUGWIT_CACHE", dir)
 	if d := defaultCacheDir(); d != dir {
 		t.Errorf("PLUGWIT_CACHE=%s: cache dir %q", dir, d)
+	}
+}
+
+// TestRunWasiprog runs the C build of testdata/wasi-programs' wasiprog, a
+// wasi-libc command, through `plugwit run --dir … -- ARGS`.
+func TestRunWasiprog(t *testing.T) {
+	const prog = "../../testdata/wasi-programs/c/wasiprog-c.wasm"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "in.txt"), []byte("from the host\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "run", "--dir", dir+"::/data", prog, "--", "write", "/data/out.txt", "from wasm")
+	if code != exitOK || stdout != "" || stderr != "" {
+		t.Fatalf("write: exit code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "out.txt")); err != nil || string(b) != "from wasm" {
+		t.Errorf("out.txt = %q, %v", b, err)
+	}
+	code, stdout, _ = runCLI(t, "run", "--dir", dir+"::/data:ro", prog, "--", "ls", "/data")
+	if code != exitOK || stdout != "in.txt\nout.txt\n" {
+		t.Errorf("ls: exit code %d, stdout %q", code, stdout)
+	}
+	code, _, stderr = runCLI(t, "run", "--dir", dir+"::/data:ro", prog, "--", "rm", "/data/in.txt")
+	if code != exitFail || stderr != "wasiprog: rm /data/in.txt: Read-only file system\n" {
+		t.Errorf("rm in a read-only dir: exit code %d, stderr %q", code, stderr)
+	}
+	code, stdout, _ = runCLIStdin(t, "piped\n", "run", "--env", "K=V", prog, "--", "env")
+	if code != exitOK || stdout != "K=V\n" {
+		t.Errorf("env: exit code %d, stdout %q", code, stdout)
+	}
+	code, stdout, _ = runCLIStdin(t, "piped\n", "run", prog, "--", "cat")
+	if code != exitOK || stdout != "piped\n" {
+		t.Errorf("cat: exit code %d, stdout %q", code, stdout)
 	}
 }
