@@ -1,3 +1,4 @@
+;; build-fixtures: skip (built by scripts/build-coremod.sh, which embeds its world)
 ;; A core-module plugin written by hand: its imports and exports follow the
 ;; Component Model's core naming conventions for world plugwit:coremod/plugin
 ;; (wit/coremod.wit); scripts/build-coremod.sh embeds the world.

@@ -1,3 +1,4 @@
+;; build-fixtures: skip (built by scripts/build-coremod.sh, which embeds its world)
 ;; A core-module plugin that uses WASI preview1 (world
 ;; plugwit:coremod/wasip1 in wit/coremod.wit): it counts its environment
 ;; variables, arguments and preopened directories, and writes to stdout.
