@@ -125,7 +125,7 @@ func (d *worldDecoder) exportItem(world wit.WorldID, name string, e types.Extern
 		k, it := d.worldInstance(name, bn, e.Instance)
 		w.Exports.Set(k, it)
 	default:
-		d.fail("component export `%s` is not a function or instance", name)
+		d.fail("component export `%s` was not a function or instance", name)
 	}
 }
 
@@ -351,7 +351,7 @@ func (d *worldDecoder) valType(t wit.Type) wit.Type {
 	kind := d.defined(src)
 	switch kind.(type) {
 	case *wit.Record, *wit.Variant, *wit.Enum, *wit.Flags, *wit.Resource:
-		d.fail("unexpected unnamed type of kind %s", kindName(kind))
+		d.fail("unexpected unnamed type of kind '%s'", kindName(kind))
 	}
 	id := wit.TypeID(len(d.out.Types))
 	d.out.Types = append(d.out.Types, &wit.TypeDef{Kind: kind})
