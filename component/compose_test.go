@@ -200,3 +200,124 @@ func TestComposeNested(t *testing.T) {
 		t.Errorf("re-exported upper = %v", got)
 	}
 }
+
+// callT calls an export of inst and fails the test on an error.
+func callT(t *testing.T, inst *Instance, name string, args ...Value) Value {
+	t.Helper()
+	f := inst.Func(name)
+	if f == nil {
+		t.Fatalf("no export %s (exports: %v)", name, inst.Exports())
+	}
+	v, err := f.Call(context.Background(), args...)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return v
+}
+
+// TestComposeTallyPlugged runs `wac plug tally --plug coremod-component
+// --plug upper16`: tally uses the counter resource the coremod component
+// defines, and a string goes host → tally (UTF-8) → upper16 (UTF-16) and
+// back.
+func TestComposeTallyPlugged(t *testing.T) {
+	ctx := context.Background()
+	rt := NewRuntime(ctx, NewRuntimeConfig())
+	defer rt.Close(ctx)
+	c := compileCompose(t, rt, "tally-plugged.wasm")
+	h := &coremodHost{}
+	inst, err := h.link(rt).Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	if got := callT(t, inst, "tally", U32(40), U32(2)); got != U32(42) {
+		t.Errorf("tally = %v, want 42", got)
+	}
+	if got := callT(t, inst, "tally", U32(7), U32(0)); got != U32(7) {
+		t.Errorf("tally = %v, want 7", got)
+	}
+	for in, want := range map[string]string{
+		"":                   "!",
+		"hello":              "HELLO!",
+		"héllo wörld 日本 𝄞 z": "HéLLO WöRLD 日本 𝄞 Z!",
+	} {
+		if got := callT(t, inst, "shout", String(in)); got != String(want) {
+			t.Errorf("shout(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestComposeTallyTools runs `wac compose` of tally-tools.wac: exports
+// aliased from three nested instances, one of them an instance with a
+// resource that the host uses directly.
+func TestComposeTallyTools(t *testing.T) {
+	ctx := context.Background()
+	rt := NewRuntime(ctx, NewRuntimeConfig())
+	defer rt.Close(ctx)
+	c := compileCompose(t, rt, "tally-tools.wasm")
+	h := &coremodHost{}
+	inst, err := h.link(rt).Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	if got := callT(t, inst, "tally", U32(1), U32(2)); got != U32(3) {
+		t.Errorf("tally = %v, want 3", got)
+	}
+	if got := callT(t, inst, "drops"); got != U32(1) {
+		t.Errorf("drops = %v, want 1 (the counter tally dropped)", got)
+	}
+	if got := callT(t, inst, "loud", String("abc")); got != String("ABC!") {
+		t.Errorf("loud = %v", got)
+	}
+	if got := callT(t, inst, "text16#upper", String("abç")); got != String("ABç") {
+		t.Errorf("text16#upper = %v", got)
+	}
+	const iface = "plugwit:coremod/counters@0.1.0#"
+	ctr, ok := callT(t, inst, iface+"[constructor]counter", U32(5)).(Resource)
+	if !ok || !ctr.Own {
+		t.Fatalf("constructor returned %#v", ctr)
+	}
+	if got := callT(t, inst, iface+"[method]counter.add", ctr, U32(5)); got != U32(10) {
+		t.Errorf("add = %v, want 10", got)
+	}
+	if err := ctr.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := callT(t, inst, "drops"); got != U32(2) {
+		t.Errorf("drops = %v, want 2", got)
+	}
+}
+
+// TestComposeGreeterCool runs the C greeter plugin with its cool-print
+// import plugged by cool.wasm (wac plug): cool-print calls the imported log
+// instead of the host's cool-print.
+func TestComposeGreeterCool(t *testing.T) {
+	ctx := context.Background()
+	rt := NewRuntime(ctx, NewRuntimeConfig())
+	defer rt.Close(ctx)
+	c := compileCompose(t, rt, "greeter-cool.wasm")
+	l := NewLinker(rt)
+	host := stubWASI(l, c)
+	var logs []string
+	l.Root().Func("log", func(ctx context.Context, args []Value) (Value, error) {
+		logs = append(logs, string(args[0].(String)))
+		return nil, nil
+	})
+	inst, err := l.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	callT(t, inst, "init-plugin")
+	callT(t, inst, "greet", Record{{"content", String(greetContent)}, {"name", String(greetName)}})
+	if want := "Oh! " + greetContent + ", my name is " + greetName + "\n"; host.stdout.String() != want {
+		t.Errorf("stdout = %q, want %q (stderr %q)", host.stdout.String(), want, host.stderr.String())
+	}
+	if host.coolPrints != 0 {
+		t.Errorf("the host's cool-print was called %d times; the plug should have answered", host.coolPrints)
+	}
+	if len(logs) != 1 || logs[0] != "cool-print from a composed plug" {
+		t.Errorf("log calls = %q", logs)
+	}
+}
