@@ -321,3 +321,32 @@ func TestComposeGreeterCool(t *testing.T) {
 		t.Errorf("log calls = %q", logs)
 	}
 }
+
+// TestComposeEnvVirt runs wasi/testdata/env.wasm with its
+// wasi:cli/environment import plugged by envvirt.wasm (wac plug): lists of
+// strings and tuples and an option lifted from one component's memory and
+// lowered into the other's.
+func TestComposeEnvVirt(t *testing.T) {
+	ctx := context.Background()
+	rt := NewRuntime(ctx, NewRuntimeConfig())
+	defer rt.Close(ctx)
+	c := compileCompose(t, rt, "env-virt.wasm")
+	inst, err := NewLinker(rt).Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	pair := func(k, v string) Value { return Tuple{String(k), String(v)} }
+	for _, tc := range []struct {
+		fn   string
+		want Value
+	}{
+		{"env", List{pair("PLUGWIT", "composed"), pair("MODE", "virtual")}},
+		{"args", List{String("virt")}},
+		{"cwd", Option{Value: String("/virt")}},
+	} {
+		if got := callT(t, inst, tc.fn); !valueEqual(got, tc.want) {
+			t.Errorf("%s() = %#v, want %#v", tc.fn, got, tc.want)
+		}
+	}
+}

@@ -18,6 +18,8 @@
 #                    another, and a UTF-8/UTF-16 boundary
 #   greeter-cool.wasm       `wac plug` of the C greeter plugin
 #                    (testdata/plugins/greeter/c) with cool.wasm
+#   envvirt.wasm     envvirt.wat, exporting wasi:cli/environment
+#   env-virt.wasm    `wac plug` of wasi/testdata/env.wasm with envvirt.wasm
 #   tally-tools.wasm `wac compose` of tally-tools.wac: the pieces above
 #                    instantiated with explicit arguments, re-exporting the
 #                    counters instance of one of them
@@ -49,6 +51,7 @@ piece() { # name [embed flags]
 piece upper16 --encoding utf16
 piece tally
 piece cool
+piece envvirt
 wasm-tools component new testdata/coremod/coremod.wasm -o "$dir/coremod-component.wasm"
 expect "$dir/coremod-component.wasm"
 
@@ -60,6 +63,8 @@ wac plug "$dir/tally.wasm" --plug "$dir/coremod-component.wasm" --plug "$dir/upp
 expect "$dir/tally-plugged.wasm"
 wac plug testdata/plugins/greeter/c/greeter-c.wasm --plug "$dir/cool.wasm" -o "$dir/greeter-cool.wasm"
 expect "$dir/greeter-cool.wasm"
+wac plug wasi/testdata/env.wasm --plug "$dir/envvirt.wasm" -o "$dir/env-virt.wasm"
+expect "$dir/env-virt.wasm"
 wac compose "$dir/tally-tools.wac" \
 	--dep plugwit:tally="$dir/tally.wasm" --dep plugwit:coremod="$dir/coremod-component.wasm" \
 	--dep plugwit:upper16="$dir/upper16.wasm" -o "$dir/tally-tools.wasm"
