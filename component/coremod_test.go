@@ -121,9 +121,14 @@ func TestCoreModuleCalls(t *testing.T) {
 	}{
 		{"section", nil},
 		{"WithWorld", []CompileOption{WithWorld(r, w)}},
+		{"component", nil}, // made a component by `wasm-tools component new` (scripts/build-composed.sh)
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := compileCoremod(t, rt, readCoremod(t, "coremod.wasm"), tc.opts...)
+			wasm := readCoremod(t, "coremod.wasm")
+			if tc.name == "component" {
+				wasm = readCompose(t, "coremod-component.wasm")
+			}
+			c := compileCoremod(t, rt, wasm, tc.opts...)
 			h := &coremodHost{}
 			inst, err := h.link(rt).Instantiate(ctx, c)
 			if err != nil {

@@ -103,7 +103,7 @@ func (d *worldDecoder) importItem(world wit.WorldID, name string, e types.Extern
 		k, it := d.worldInstance(name, bn, e.Instance)
 		w.Imports.Set(k, it)
 	case binary.SortFunc:
-		f := d.function(name, e.Func, world)
+		f := d.function(name, e, world)
 		f.ExternalID = ext
 		w.Imports.Set(wit.NameKey(name), f)
 	case binary.SortType:
@@ -118,14 +118,14 @@ func (d *worldDecoder) exportItem(world wit.WorldID, name string, e types.Extern
 	bn := d.externNames["export "+name]
 	switch e.Sort {
 	case binary.SortFunc:
-		f := d.function(name, e.Func, world)
+		f := d.function(name, e, world)
 		f.ExternalID, _ = bn.ExternalID()
 		w.Exports.Set(wit.NameKey(name), f)
 	case binary.SortInstance:
 		k, it := d.worldInstance(name, bn, e.Instance)
 		w.Exports.Set(k, it)
 	default:
-		d.fail("component export `%s` is not a function or instance", name)
+		d.fail("component export `%s` was not a function or instance", name)
 	}
 }
 
@@ -177,7 +177,7 @@ func (d *worldDecoder) registerImport(name string, it *types.InstanceType) wit.I
 			if local {
 				d.fail("instance function export `%s` not defined in interface", en)
 			}
-			iface.Functions.Set(en, d.function(en, e.Func, id))
+			iface.Functions.Set(en, d.function(en, e, id))
 		default:
 			d.fail("instance type export `%s` is not a type", en)
 		}
@@ -241,7 +241,7 @@ func (d *worldDecoder) registerInterface(it *types.InstanceType) wit.InterfaceID
 		case binary.SortType:
 			iface.Types.Set(en, d.typeExport(en, e, id))
 		case binary.SortFunc:
-			iface.Functions.Set(en, d.function(en, e.Func, id))
+			iface.Functions.Set(en, d.function(en, e, id))
 		default:
 			d.fail("instance type export `%s` is not a type or function", en)
 		}
@@ -280,7 +280,7 @@ func (d *worldDecoder) typeExport(name string, e types.Extern, owner wit.TypeOwn
 		}
 	}
 	id := wit.TypeID(len(d.out.Types))
-	d.out.Types = append(d.out.Types, &wit.TypeDef{Name: name, Kind: kind, Owner: owner})
+	d.out.Types = append(d.out.Types, &wit.TypeDef{Name: name, Kind: kind, Owner: owner, ExternalID: e.ExternalID})
 	if _, ok := kind.(*wit.Resource); ok {
 		key := ownerKey(owner)
 		if d.resources[key] == nil {
@@ -351,7 +351,7 @@ func (d *worldDecoder) valType(t wit.Type) wit.Type {
 	kind := d.defined(src)
 	switch kind.(type) {
 	case *wit.Record, *wit.Variant, *wit.Enum, *wit.Flags, *wit.Resource:
-		d.fail("unexpected unnamed type of kind %s", kindName(kind))
+		d.fail("unexpected unnamed type of kind '%s'", kindName(kind))
 	}
 	id := wit.TypeID(len(d.out.Types))
 	d.out.Types = append(d.out.Types, &wit.TypeDef{Kind: kind})
@@ -422,9 +422,9 @@ func (d *worldDecoder) defined(src wit.TypeID) wit.TypeDefKind {
 	case *wit.Enum:
 		return &wit.Enum{Cases: append([]wit.EnumCase(nil), k.Cases...)}
 	case *wit.Own:
-		return &wit.Own{Resource: d.resource(k.Resource)}
+		return &wit.Own{Resource: d.handle(src, k.Resource)}
 	case *wit.Borrow:
-		return &wit.Borrow{Resource: d.resource(k.Resource)}
+		return &wit.Borrow{Resource: d.handle(src, k.Resource)}
 	case *wit.Future:
 		return &wit.Future{Elem: d.optType(k.Elem)}
 	case *wit.Stream:
@@ -436,6 +436,19 @@ func (d *worldDecoder) defined(src wit.TypeID) wit.TypeDefKind {
 	return nil
 }
 
+// handle converts the resource of an own or borrow handle type: the named
+// type of the alias the handle was written with (`(own $r)` names the
+// resource as $r, the alias a `use` brought into the function's scope), as
+// wit-parser keys its type map by wasmparser's aliasable resource id.
+func (d *worldDecoder) handle(handle, res wit.TypeID) wit.TypeID {
+	if a := d.names.HandleAlias(handle); a != 0 {
+		if id, ok := d.aliasMap[a]; ok {
+			return id
+		}
+	}
+	return d.resource(res)
+}
+
 func (d *worldDecoder) resource(src wit.TypeID) wit.TypeID {
 	id, ok := d.typeMap[src]
 	if !ok {
@@ -445,8 +458,9 @@ func (d *worldDecoder) resource(src wit.TypeID) wit.TypeID {
 }
 
 // function converts a function type; its name says what kind it is.
-func (d *worldDecoder) function(name string, ft *types.FuncType, owner wit.TypeOwner) *wit.Function {
-	f := &wit.Function{Name: name}
+func (d *worldDecoder) function(name string, e types.Extern, owner wit.TypeOwner) *wit.Function {
+	ft := e.Func
+	f := &wit.Function{Name: name, ExternalID: e.ExternalID}
 	for _, p := range ft.Params {
 		f.Params = append(f.Params, wit.Param{Name: p.Name, Type: d.valType(p.Type)})
 	}

@@ -75,6 +75,7 @@ func Check(c *binary.Component) (*Component, error) {
 
 func check(c *binary.Component, f features) (comp *Component, err error) {
 	cx := &checker{r: wit.NewResolve(), res: map[wit.TypeID]*ResourceInfo{}, feat: f, names: newNames()}
+	cx.names.cx = cx
 	defer func() {
 		if e := recover(); e != nil {
 			te, ok := e.(*Error)

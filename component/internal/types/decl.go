@@ -94,6 +94,7 @@ func (s *state) checkTypeRef(off uint64, et binary.ExternType) (e, referenced Ex
 // addImport checks an import of a component or component type.
 func (s *state) addImport(off uint64, im binary.Import) Extern {
 	e, ref := s.checkTypeRef(off, im.Type)
+	e.ExternalID, _ = im.Name.ExternalID()
 	name := im.Name.FullName()
 	s.nameResource(&e, name)
 	s.addEntity(off, &e, ref, true, kindImport, name)
@@ -106,6 +107,7 @@ func (s *state) addImport(off uint64, im binary.Import) Extern {
 func (s *state) addExport(off uint64, n binary.ExternName, e, ref Extern) Extern {
 	checkMax(off, s.exports.Len(), 1, maxExports, "exports")
 	name := n.FullName()
+	e.ExternalID, _ = n.ExternalID()
 	s.nameResource(&e, name)
 	s.addEntity(off, &e, ref, true, kindExport, name)
 	s.topExported.validateExtern(s, off, n, kindExport, e, s.exportNames, &s.exports, &s.info)

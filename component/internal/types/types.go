@@ -52,6 +52,10 @@ type Extern struct {
 	Instance  *InstanceType
 	Component *ComponentType
 	Module    *ModuleType
+	// ExternalID is the (external-id "…") attribute of the name the item
+	// was imported or exported under in a component, component type or
+	// instance type, if any.
+	ExternalID string
 
 	// value is the type of a SortValue item (component-model values).
 	value wit.Type
@@ -145,6 +149,7 @@ type ResourceInfo struct {
 type Names struct {
 	copyOf  map[wit.TypeID]wit.Type // copy -> the type it copies
 	aliasOf map[uint32]uint32       // resource alias -> the alias it was made from (0: the resource itself)
+	cx      *checker                // for HandleAlias; nil when the types were not checked
 }
 
 func newNames() *Names {
@@ -161,6 +166,16 @@ func (n *Names) CopyOf(id wit.TypeID) (wit.Type, bool) {
 // AliasOf returns the alias that a resource alias was made from; 0 means
 // the resource itself.
 func (n *Names) AliasOf(alias uint32) uint32 { return n.aliasOf[alias] }
+
+// HandleAlias returns the alias of the resource an own or borrow handle type
+// refers to: the name of the resource it was written with (`(own $r)` where
+// $r is an imported or exported alias), 0 for the resource itself.
+func (n *Names) HandleAlias(handle wit.TypeID) uint32 {
+	if n.cx == nil || handle < 0 || int(handle) >= len(n.cx.ti) {
+		return 0
+	}
+	return n.cx.ti[handle].alias
+}
 
 // Alias returns the alias identity of a resource type item: which of the
 // names of one resource it is (0 for the resource as first defined).
