@@ -486,7 +486,6 @@ func TestAlltypesTypedGuest(t *testing.T) {
 		call func(p *Params) func(r *Results) Value
 		want Value
 	}
-	u32 := func(r *Results) uint32 { return r.U32() }
 	cases := []tcase{
 		{"bool", func(p *Params) func(*Results) Value {
 			p.Bool(true)
@@ -494,16 +493,16 @@ func TestAlltypesTypedGuest(t *testing.T) {
 		}, Bool(true)},
 		{"s8", func(p *Params) func(*Results) Value {
 			p.S8(math.MinInt8)
-			return func(r *Results) Value { return S8(int8(u32(r))) }
+			return func(r *Results) Value { return S8(r.S8()) }
 		}, S8(math.MinInt8)},
 		{"u8", func(p *Params) func(*Results) Value { p.U8(255); return func(r *Results) Value { return U8(r.U8()) } }, U8(255)},
 		{"s16", func(p *Params) func(*Results) Value {
 			p.S16(math.MinInt16)
-			return func(r *Results) Value { return S16(int16(u32(r))) }
+			return func(r *Results) Value { return S16(r.S16()) }
 		}, S16(math.MinInt16)},
 		{"u16", func(p *Params) func(*Results) Value {
 			p.U16(math.MaxUint16)
-			return func(r *Results) Value { return U16(uint16(u32(r))) }
+			return func(r *Results) Value { return U16(r.U16()) }
 		}, U16(math.MaxUint16)},
 		{"s32", func(p *Params) func(*Results) Value {
 			p.S32(math.MinInt32)
@@ -539,7 +538,7 @@ func TestAlltypesTypedGuest(t *testing.T) {
 		}, nan64},
 		{"char", func(p *Params) func(*Results) Value {
 			p.Char(0x10ffff)
-			return func(r *Results) Value { return Char(rune(u32(r))) }
+			return func(r *Results) Value { return Char(r.Char()) }
 		}, Char(0x10ffff)},
 		{"string", func(p *Params) func(*Results) Value {
 			p.String("")

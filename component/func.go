@@ -135,6 +135,9 @@ type Func struct {
 // exported interface is named `iface#func` (`wasi:cli/run@0.2.0#run`).
 func (i *Instance) Func(name string) *Func {
 	if f := i.inst.exportFunc(name); f != nil {
+		if f.typed == nil {
+			f.newTyped() // so that Begin is a few stores, inlined
+		}
 		return &Func{f: f, name: name}
 	}
 	return nil

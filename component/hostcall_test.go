@@ -252,3 +252,30 @@ interface i { plain: func(); }`)
 		t.Fatalf("dynamic call error = %v", err)
 	}
 }
+
+// TestTypedResultChar: the typed path checks a char result as lifting
+// does, and the instance stays usable.
+func TestTypedResultChar(t *testing.T) {
+	f := newValues(t)
+	fn := f.inst.Func("id-char")
+	for _, tc := range []struct {
+		in   uint32
+		want rune
+		err  string
+	}{{'a', 'a', ""}, {0x10ffff, 0x10ffff, ""}, {0xd800, 0, "invalid char 0xd800"}, {0x110000, 0, "invalid char 0x110000"}} {
+		p := fn.Begin(f.ctx)
+		p.U32(tc.in)
+		r, err := p.Call()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := r.Char()
+		err = r.Finish()
+		if tc.err == "" && (err != nil || got != tc.want) {
+			t.Errorf("id-char(%#x) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+		if tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("id-char(%#x): error %v, want %q", tc.in, err, tc.err)
+		}
+	}
+}

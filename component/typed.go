@@ -38,7 +38,8 @@ type Params struct {
 	inst    *instance
 	stack   []uint64 // the core stack: parameters in, results out
 	cx      canonCx
-	n       int
+	n       int // flat parameters written
+	nparams int // flat parameters of the signature
 	err     error
 	initErr error // why the function cannot be called this way, if it cannot
 	task    taskMark
@@ -60,10 +61,7 @@ type Results struct {
 
 // Begin starts a typed call of f.
 func (f *Func) Begin(ctx context.Context) *Params {
-	p := f.f.typed
-	if p == nil {
-		p = f.f.newTyped()
-	}
+	p := f.f.typed // made by Instance.Func
 	p.n, p.err, p.cx.ctx, p.cx.lifted = 0, p.initErr, ctx, 0
 	return p
 }
@@ -71,7 +69,7 @@ func (f *Func) Begin(ctx context.Context) *Params {
 // newTyped makes the reusable state of typed calls of fv.
 func (fv *funcVal) newTyped() *Params {
 	n := max(len(fv.sig.Params), len(fv.sig.Results), 1)
-	p := &Params{f: fv, inst: fv.inst, stack: make([]uint64, n)}
+	p := &Params{f: fv, inst: fv.inst, stack: make([]uint64, n), nparams: len(fv.sig.Params)}
 	p.res = Results{p: p, vals: p.stack[:len(fv.sig.Results)], indirect: fv.sig.IndirectResults}
 	if !p.res.indirect {
 		p.res.direct = p.res.vals
@@ -225,7 +223,7 @@ func errReentered(inst *instance, f *funcVal) error {
 // Call calls the core function with the parameters written so far.
 func (p *Params) Call() (*Results, error) {
 	inst := p.inst
-	if p.err != nil || p.n != len(p.f.sig.Params) || inst.parent != nil || inst.entered {
+	if p.err != nil || p.n != p.nparams || inst.parent != nil || inst.entered {
 		return p.callSlow()
 	}
 	inst.entered = true
@@ -237,8 +235,15 @@ func (p *Params) Call() (*Results, error) {
 	if err := p.f.core.CallWithStack(p.cx.ctx, p.stack); err != nil || r.indirect {
 		return p.called(err)
 	}
-	if r.done = r.early; r.done { // reading a flat result needs nothing of the guest
-		r.end()
+	// Reading a flat result needs nothing of the guest: without a
+	// post-return the call ends here, and Finish has nothing left to do.
+	if r.done = r.early; r.done {
+		if len(inst.borrowed) != p.task.borrowed { // the guest kept borrowed handles
+			r.end()
+			return r, nil
+		}
+		inst.task = p.task.task
+		inst.entered = false
 	}
 	return r, nil
 }
@@ -339,8 +344,28 @@ func (r *Results) Bool() bool { return uint32(r.next(1)) != 0 }
 // U8 reads a u8.
 func (r *Results) U8() uint8 { return uint8(r.next(1)) }
 
-// U32 reads a u32.
+// S8 reads an s8.
+func (r *Results) S8() int8 { return int8(r.next(1)) }
+
+// U16 reads a u16.
+func (r *Results) U16() uint16 { return uint16(r.next(2)) }
+
+// S16 reads an s16.
+func (r *Results) S16() int16 { return int16(r.next(2)) }
+
+// U32 reads a u32 (also flags of up to 32 flags and enum discriminants).
 func (r *Results) U32() uint32 { return uint32(r.next(4)) }
+
+// Char reads a char; one that is not a Unicode scalar value is an error of
+// the call (and reads as 0).
+func (r *Results) Char() rune {
+	v := uint32(r.next(4))
+	if v > maxRune || (v >= 0xd800 && v <= 0xdfff) {
+		r.fail("invalid char 0x%x", v)
+		return 0
+	}
+	return rune(v)
+}
 
 // S32 reads an s32.
 func (r *Results) S32() int32 { return int32(uint32(r.next(4))) }
