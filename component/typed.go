@@ -49,11 +49,13 @@ type Params struct {
 // Results reads the result of a typed call.
 type Results struct {
 	p        *Params
-	indirect bool     // the result is in memory, at the pointer in vals[0]
-	ptr      uint32   // next memory position when indirect
-	i        int      // next flat value when direct
-	vals     []uint64 // the core results
-	direct   []uint64 // vals when !indirect, else nil
+	indirect bool       // the result is in memory, at the pointer in vals[0]
+	ptr      uint32     // next memory position when indirect
+	limit    uint64     // the end of the result in memory, when indirect
+	layout   wit.Layout // the result's, when indirect
+	fresh    bool       // the flat result (at most one: MAX_FLAT_RESULTS) is unread
+	single   bool       // the function has a flat result
+	vals     []uint64   // the core results
 	// early: the call can end as soon as the core function returns (no
 	// post-return, no result in memory), and Call ends it; done: it ended.
 	early, done bool
@@ -62,7 +64,14 @@ type Results struct {
 // Begin starts a typed call of f.
 func (f *Func) Begin(ctx context.Context) *Params {
 	p := f.f.typed // made by Instance.Func
-	p.n, p.err, p.cx.ctx, p.cx.lifted = 0, p.initErr, ctx, 0
+	if p.n != 0 { // Call leaves it 0: no store, so that the pushes need not wait for one
+		p.n = 0
+	}
+	p.cx.lifted = 0
+	if p.err != nil { // (stores of pointers cost a write-barrier check)
+		p.err = p.initErr
+	}
+	p.cx.ctx = ctx
 	return p
 }
 
@@ -70,11 +79,13 @@ func (f *Func) Begin(ctx context.Context) *Params {
 func (fv *funcVal) newTyped() *Params {
 	n := max(len(fv.sig.Params), len(fv.sig.Results), 1)
 	p := &Params{f: fv, inst: fv.inst, stack: make([]uint64, n), nparams: len(fv.sig.Params)}
+	defer func() { p.err = p.initErr }()
 	p.res = Results{p: p, vals: p.stack[:len(fv.sig.Results)], indirect: fv.sig.IndirectResults}
-	if !p.res.indirect {
-		p.res.direct = p.res.vals
-	}
+	p.res.single = !p.res.indirect && len(p.res.vals) == 1
 	p.res.early = !p.res.indirect && fv.postReturn == nil
+	if p.res.indirect && fv.inst != nil {
+		p.res.layout = fv.inst.comp.c.abi.Layout(fv.ft.Result)
+	}
 	switch {
 	case fv.host != nil:
 		p.initErr = fmt.Errorf("%s: typed calls of host functions are not supported; use Call", fv.name)
@@ -91,10 +102,11 @@ func (fv *funcVal) newTyped() *Params {
 }
 
 func (p *Params) push(v uint64) {
-	if p.n < len(p.stack) {
-		p.stack[p.n] = v
+	n := p.n
+	if n < len(p.stack) {
+		p.stack[n] = v
 	}
-	p.n++ // one too many: Call reports it
+	p.n = n + 1 // one too many: Call reports it
 }
 
 // Bool writes a bool.
@@ -227,9 +239,10 @@ func (p *Params) Call() (*Results, error) {
 		return p.callSlow()
 	}
 	inst.entered = true
+	p.n = 0
 	p.task = inst.beginTask()
-	r := &p.res // r.p, r.vals and r.direct never change (newTyped)
-	r.i = 0
+	r := &p.res // r.p, r.vals and r.single never change (newTyped)
+	r.fresh = r.single
 	// wazero turns traps, and panics of the host functions the guest calls,
 	// into the error of the call.
 	if err := p.f.core.CallWithStack(p.cx.ctx, p.stack); err != nil || r.indirect {
@@ -265,7 +278,7 @@ func (p *Params) callSlow() (*Results, error) {
 	inst.enterFrom(nil)
 	p.task = inst.beginTask()
 	r := &p.res
-	r.i = 0
+	r.fresh = r.single
 	err := f.core.CallWithStack(p.cx.ctx, p.stack)
 	if err != nil || r.indirect {
 		return p.called(err)
@@ -283,10 +296,22 @@ func (p *Params) called(err error) (*Results, error) {
 	if err != nil {
 		err = catch(inst.comp.c.name, f.name, func() { panic(err) })
 	} else {
+		// The pointer to the result, checked as lift_flat_values does.
+		lay := r.layout
 		r.ptr = uint32(p.stack[0])
-		err = catch(inst.comp.c.name, f.name, func() {
-			p.cx.checkTuplePtr("result", r.ptr, p.cx.abi.Layout(f.ft.Result))
-		})
+		r.limit = uint64(r.ptr) + uint64(lay.Size)
+		var reason string
+		switch {
+		case p.cx.mem == nil:
+			reason = "no memory to read or write (missing canon memory option)"
+		case r.ptr%lay.Align != 0:
+			reason = fmt.Sprintf("misaligned result pointer 0x%x (alignment %d)", r.ptr, lay.Align)
+		case r.limit > uint64(p.cx.mem.Size()):
+			reason = fmt.Sprintf("result pointer 0x%x is out of bounds (%d bytes)", r.ptr, lay.Size)
+		}
+		if reason != "" {
+			err = &Trap{Component: inst.comp.c.name, Func: f.name, Reason: reason}
+		}
 	}
 	if err != nil {
 		inst.endTask(p.task)
@@ -298,30 +323,43 @@ func (p *Params) called(err error) (*Results, error) {
 }
 
 func (r *Results) next(size uint32) uint64 {
-	if r.i < len(r.direct) {
-		r.i++
-		return r.direct[r.i-1]
+	if r.fresh {
+		r.fresh = false
+		return r.vals[0]
 	}
 	return r.nextSlow(size)
 }
 
 func (r *Results) nextSlow(size uint32) uint64 {
-	if r.indirect {
-		r.ptr = alignTo(r.ptr, size)
-		b, ok := r.p.cx.mem.Read(r.ptr, size)
-		if !ok {
-			r.fail("result pointer 0x%x is out of bounds", r.ptr)
-			return 0
-		}
-		r.ptr += size
-		var v uint64
-		for i := int(size) - 1; i >= 0; i-- {
-			v = v<<8 | uint64(b[i])
-		}
-		return v
+	if !r.indirect {
+		r.fail("read more results than the signature %s has", r.p.f.sig)
+		return 0
 	}
-	r.fail("read more results than the signature %s has", r.p.f.sig)
-	return 0
+	if r.p.err != nil {
+		return 0
+	}
+	r.ptr = alignTo(r.ptr, size)
+	if uint64(r.ptr)+uint64(size) > r.limit {
+		r.fail("read more than the result's %d bytes", r.layout.Size)
+		return 0
+	}
+	m := r.p.cx.mem // in bounds: checked by called
+	var v uint64
+	switch size {
+	case 1:
+		b, _ := m.ReadByte(r.ptr)
+		v = uint64(b)
+	case 2:
+		h, _ := m.ReadUint16Le(r.ptr)
+		v = uint64(h)
+	case 4:
+		w, _ := m.ReadUint32Le(r.ptr)
+		v = uint64(w)
+	default:
+		v, _ = m.ReadUint64Le(r.ptr)
+	}
+	r.ptr += size
+	return v
 }
 
 func (r *Results) fail(format string, args ...any) {
