@@ -64,7 +64,7 @@ type Results struct {
 // Begin starts a typed call of f.
 func (f *Func) Begin(ctx context.Context) *Params {
 	p := f.f.typed // made by Instance.Func
-	if p.n != 0 { // Call leaves it 0: no store, so that the pushes need not wait for one
+	if p.n != 0 {  // Call leaves it 0: no store, so that the pushes need not wait for one
 		p.n = 0
 	}
 	p.cx.lifted = 0
