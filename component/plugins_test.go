@@ -69,6 +69,14 @@ var pluginFixtures = []pluginFixture{
 		path: "testdata/plugins/greeter/qjs/greeter-qjs.wasm",
 	},
 	{
+		name: "rust",
+		path: "testdata/plugins/greeter/rust/greeter-rust.wasm",
+	},
+	{
+		name: "rust-p1",
+		path: "testdata/plugins/greeter/rust/greeter-rust-p1.wasm",
+	},
+	{
 		name: "qjs-async",
 		path: "testdata/plugins/greeter/qjs/greeter-qjs-async.wasm",
 		known: map[pluginStage]string{

@@ -10,7 +10,7 @@
 #                                  shim and a cool-print, prints the two
 #                                  lines of the reference scenario
 #
-#   scripts/build-plugins.sh [PLUGIN...]       PLUGIN: js qjs c go py (default: all)
+#   scripts/build-plugins.sh [PLUGIN...]       PLUGIN: js qjs c go py rust (default: all)
 #   scripts/build-plugins.sh -run [PLUGIN...]  only run the built components in Node
 #
 # Toolchains come from scripts/toolchains.sh (run it first; it is
@@ -18,7 +18,8 @@
 # message, and the script fails at the end.
 #
 # Which built components are committed (see testdata/plugins/README.md): the
-# small ones, qjs (both runtimes), c and go. js (componentize-js, ~12 MB) and py
+# small ones, qjs (both runtimes), c, go and rust (both builds). js
+# (componentize-js, ~12 MB) and py
 # (componentize-py, ~18 MB) are gitignored; the tests skip them when absent.
 set -euo pipefail
 
@@ -183,6 +184,30 @@ build_py() { # componentize-py: bundles CPython, large, not committed
 	check "$greeter/py/greeter-py.wasm"
 }
 
+build_rust() { # wit-bindgen (crate) + cargo, the reference scenario's own toolchain
+	need cargo rust || return 0
+	need rustup rust || return 0
+	local t
+	for t in wasm32-wasip2 wasm32-wasip1; do
+		if ! rustup target list --installed | grep -qx "$t"; then
+			log "skipping rust: target $t not installed (rustup target add $t)"
+			missing+=(rust)
+			return 0
+		fi
+	done
+	local dir=$greeter/rust b=$tmp/rust
+	# wasm32-wasip2: std's own WASI 0.2 imports; cargo links the component.
+	(cd "$dir" && cargo build --locked --release --target wasm32-wasip2 --target-dir "$b" >&2)
+	cp "$b/wasm32-wasip2/release/greeter_rust.wasm" "$dir/greeter-rust.wasm"
+	check "$dir/greeter-rust.wasm"
+	# wasm32-wasip1 and the preview1 adapter, as older Rust toolchains built
+	# wasip2 components (the reference plugin's imports: wasi:filesystem,
+	# wasi:clocks/wall-clock, ...).
+	(cd "$dir" && cargo build --locked --release --target wasm32-wasip1 --target-dir "$b" >&2)
+	adapt "$b/wasm32-wasip1/release/greeter_rust.wasm" "$dir/greeter-rust-p1.wasm"
+	check "$dir/greeter-rust-p1.wasm"
+}
+
 need wasm-tools wasm-tools || exit 1
 run_only=false
 if [ "${1:-}" = "-run" ]; then
@@ -190,11 +215,11 @@ if [ "${1:-}" = "-run" ]; then
 	shift
 fi
 plugins=("$@")
-[ ${#plugins[@]} -gt 0 ] || plugins=(js qjs c go py)
+[ ${#plugins[@]} -gt 0 ] || plugins=(js qjs c go py rust)
 for p in "${plugins[@]}"; do
 	case $p in
-	js | qjs | c | go | py) ;;
-	*) echo "usage: $0 [-run] [js|qjs|c|go|py]..." >&2; exit 2 ;;
+	js | qjs | c | go | py | rust) ;;
+	*) echo "usage: $0 [-run] [js|qjs|c|go|py|rust]..." >&2; exit 2 ;;
 	esac
 	if ! $run_only; then
 		"build_$p"

@@ -8,6 +8,7 @@
 # What goes where:
 #   apt      clang lld wasi-libc libclang-rt-dev-wasm32      (system, needs root)
 #   cargo    wasm-tools, wit-bindgen-cli                     ($CARGO_HOME/bin)
+#            and the Rust targets wasm32-wasip2, wasm32-wasip1 (rustup)
 #   npm      jco, componentize-js (+ preview2-shim 0.25.0 beside it),
 #            componentize-qjs                                (.tools/node/node_modules)
 #   py       componentize-py                                 (.tools/venv)
@@ -63,6 +64,11 @@ cargo_install() { # binary crate version
 install_cargo() {
 	cargo_install wasm-tools wasm-tools "$WASM_TOOLS_VERSION"
 	cargo_install wit-bindgen wit-bindgen-cli "$WIT_BINDGEN_VERSION"
+	if command -v rustup >/dev/null 2>&1; then
+		rustup target add wasm32-wasip2 wasm32-wasip1 >&2
+	else
+		log "cargo: rustup not found: the Rust plugins (build-plugins.sh rust) need its wasm32 targets"
+	fi
 }
 
 

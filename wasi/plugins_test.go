@@ -13,7 +13,7 @@ import (
 )
 
 // The greeter plugins of testdata/plugins (see its README) are real
-// components built by the C, Go, QuickJS, SpiderMonkey and CPython
+// components built by the C, Go, Rust, QuickJS, SpiderMonkey and CPython
 // toolchains; each imports WASI 0.2 and prints its greeting through
 // wasi:cli/stdout. Here they run over the real WASI host, with nothing
 // stubbed.
@@ -24,6 +24,8 @@ var greeters = []struct {
 	{"c", "greeter/c/greeter-c.wasm", false},
 	{"go", "greeter/go/greeter-go.wasm", false},
 	{"qjs", "greeter/qjs/greeter-qjs.wasm", false},
+	{"rust", "greeter/rust/greeter-rust.wasm", false},
+	{"rust-p1", "greeter/rust/greeter-rust-p1.wasm", false},
 	{"js", "greeter/js/greeter-js.wasm", true},
 	{"py", "greeter/py/greeter-py.wasm", true},
 }

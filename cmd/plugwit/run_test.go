@@ -28,7 +28,8 @@ const (
 )
 
 func TestRunGreeters(t *testing.T) {
-	for _, p := range []string{"c/greeter-c.wasm", "go/greeter-go.wasm", "qjs/greeter-qjs.wasm"} {
+	for _, p := range []string{"c/greeter-c.wasm", "go/greeter-go.wasm", "qjs/greeter-qjs.wasm",
+		"rust/greeter-rust.wasm", "rust/greeter-rust-p1.wasm"} {
 		t.Run(p, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, "run", "--stub-imports", greeterDir+p,
 				"--invoke", "init-plugin()", "--invoke", `greet({content: "hello world from wasm!", name: "alez"})`)
