@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/plugwit/plugwit/component"
@@ -143,12 +144,23 @@ type descriptor struct {
 	write  bool // descriptor-flags write (files only)
 	mutate bool // descriptor-flags mutate-directory (directories only)
 	shared bool // a preopen's: closed with the host, not when a handle drops
+
+	open *atomic.Int32 // the context's count of open files (maxOpenFiles)
 }
+
+// maxOpenFiles bounds the files and directories one WASI context holds open
+// (preopens aside): a guest that opens and never drops descriptors gets the
+// error-code `insufficient-memory` instead of exhausting the host process's
+// file descriptors.
+const maxOpenFiles = 1024
 
 // release closes the descriptor's file when the guest drops its handle.
 func (d *descriptor) release() {
 	if !d.shared {
 		d.f.Close()
+		if d.open != nil {
+			d.open.Add(-1)
+		}
 	}
 }
 
@@ -792,24 +804,32 @@ func (h *host) openAt(d *descriptor, p string, follow bool, of, df component.Fla
 	if trunc {
 		flag |= os.O_TRUNC
 	}
+	if h.openFiles.Add(1) > maxOpenFiles {
+		h.openFiles.Add(-1)
+		return nil, &fsError{code: "insufficient-memory", err: fmt.Errorf("more than %d open files", maxOpenFiles)}
+	}
 	f, err := d.pre.root.OpenFile(p, flag, 0o666)
 	if err != nil {
+		h.openFiles.Add(-1)
 		return nil, fail(err)
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
+		h.openFiles.Add(-1)
 		return nil, fail(err)
 	}
 	if wantDir && !fi.IsDir() {
 		f.Close()
+		h.openFiles.Add(-1)
 		return nil, codeErr("not-directory")
 	}
-	nd := &descriptor{pre: d.pre, rel: p, f: f, dir: fi.IsDir(), read: read, write: write && !fi.IsDir()}
+	nd := &descriptor{pre: d.pre, rel: p, f: f, dir: fi.IsDir(), read: read, write: write && !fi.IsDir(), open: &h.openFiles}
 	nd.mutate = nd.dir && d.mutate && !d.pre.readOnly
 	v, err := h.newResource(kindDescriptor, nd)
 	if err != nil {
 		f.Close()
+		h.openFiles.Add(-1)
 	}
 	return v, err
 }

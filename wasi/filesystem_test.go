@@ -338,3 +338,28 @@ func TestPreopenConfig(t *testing.T) {
 		t.Error("a missing preopen directory was accepted")
 	}
 }
+
+// TestOpenFileLimit: a guest that opens files and never drops them gets
+// insufficient-memory past maxOpenFiles, and room again once it drops one.
+func TestOpenFileLimit(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "f"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ft := newFSTest(t, NewConfig().WithPreopen(dir, "/d", true))
+	var held []component.Resource
+	for range maxOpenFiles {
+		held = append(held, ft.open(ft.dirs["/d"], "f", noFlags(), component.Flags{"read"}))
+	}
+	v := ft.d("open-at", ft.dirs["/d"], follow(), component.String("f"), noFlags(), component.Flags{"read"})
+	if got := errCode(v); got != "insufficient-memory" {
+		t.Fatalf("open number %d: %v, want insufficient-memory", maxOpenFiles+1, v)
+	}
+	// Dropping one (what the resource type's destructor does) frees its slot.
+	obj, err := ft.host.t.remove(kindDescriptor, held[0].Rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj.(*descriptor).release()
+	ft.open(ft.dirs["/d"], "f", noFlags(), component.Flags{"read"})
+}

@@ -185,8 +185,9 @@ type host struct {
 
 	cfg Config // as given, for the preview1 configuration of core modules
 
-	net     *netPolicy   // the network grants
-	sockets atomic.Int32 // live sockets and name lookups in flight (maxSockets)
+	net       *netPolicy   // the network grants
+	sockets   atomic.Int32 // live sockets and name lookups in flight (maxSockets)
+	openFiles atomic.Int32 // descriptors open-at opened and the guest holds (maxOpenFiles)
 
 	http *httpClient // outgoing HTTP: the allowlist, transport and timeouts
 }
