@@ -287,7 +287,43 @@ func (s *fileSink) write(ctx context.Context, b []byte) error {
 // dirStream is the object behind a directory-entry-stream handle.
 type dirStream struct {
 	mu      sync.Mutex
-	entries []os.DirEntry
+	f       *os.File      // the directory, read dirBatch entries at a time; nil at the end
+	entries []os.DirEntry // read and not returned yet
+	open    *atomic.Int32 // the context's count of open files
+}
+
+// dirBatch is how many entries a directory stream reads at once: a
+// directory of millions of entries is never held in memory whole.
+const dirBatch = 128
+
+// next returns the next entry, or nil at the end.
+func (s *dirStream) next() (os.DirEntry, error) {
+	if len(s.entries) == 0 && s.f != nil {
+		es, err := s.f.ReadDir(dirBatch)
+		if len(es) == 0 {
+			s.release()
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+		}
+		s.entries = es
+	}
+	if len(s.entries) == 0 {
+		return nil, nil
+	}
+	e := s.entries[0]
+	s.entries = s.entries[1:]
+	return e, nil
+}
+
+// release closes the directory (at the end of the stream, or when the
+// guest drops it).
+func (s *dirStream) release() {
+	if s.f != nil {
+		s.f.Close()
+		s.f = nil
+		s.open.Add(-1)
+	}
 }
 
 // ---- values ----
@@ -433,11 +469,13 @@ func (h *host) filesystemTypes() *iface {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if len(s.entries) == 0 {
+		e, err := s.next()
+		if err != nil {
+			return component.Err(component.Enum(errorCode(err))), nil
+		}
+		if e == nil {
 			return component.Ok(component.None), nil
 		}
-		e := s.entries[0]
-		s.entries = s.entries[1:]
 		return component.Ok(component.Some(component.Record{
 			{Name: "type", Value: component.Enum(descType(e.Type()))},
 			{Name: "name", Value: component.String(e.Name())},
@@ -574,16 +612,21 @@ func (h *host) defineDescriptor(def func(string, func(context.Context, *descript
 		if !d.dir {
 			return nil, codeErr("not-directory")
 		}
+		if h.openFiles.Add(1) > maxOpenFiles {
+			h.openFiles.Add(-1)
+			return nil, &fsError{code: "insufficient-memory", err: fmt.Errorf("more than %d open files", maxOpenFiles)}
+		}
 		f, err := d.pre.root.Open(d.rel)
 		if err != nil {
+			h.openFiles.Add(-1)
 			return nil, fail(err)
 		}
-		defer f.Close()
-		es, err := f.ReadDir(-1)
+		v, err := h.newResource(kindDirectoryEntryStream, &dirStream{f: f, open: &h.openFiles})
 		if err != nil {
-			return nil, fail(err)
+			f.Close()
+			h.openFiles.Add(-1)
 		}
-		return h.newResource(kindDirectoryEntryStream, &dirStream{entries: es})
+		return v, err
 	})
 	def("create-directory-at", func(ctx context.Context, d *descriptor, args []component.Value) (component.Value, error) {
 		p, err := h.pathArg(d, args, 1)

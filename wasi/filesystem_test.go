@@ -1,6 +1,7 @@
 package wasi
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -362,4 +363,40 @@ func TestOpenFileLimit(t *testing.T) {
 	}
 	obj.(*descriptor).release()
 	ft.open(ft.dirs["/d"], "f", noFlags(), component.Flags{"read"})
+}
+
+// TestDirectoryStreamBatches: a directory stream reads its directory in
+// batches, returns every entry once, and closes the directory at its end.
+func TestDirectoryStreamBatches(t *testing.T) {
+	dir := t.TempDir()
+	const n = 3*dirBatch + 5
+	for i := range n {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%03d", i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ft := newFSTest(t, NewConfig().WithPreopen(dir, "/d", true))
+	s := ft.ok(ft.d("read-directory", ft.dirs["/d"])).(component.Resource)
+	if got := ft.host.openFiles.Load(); got != 1 {
+		t.Fatalf("open files while streaming: %d, want 1", got)
+	}
+	seen := map[string]bool{}
+	for {
+		v := ft.ok(ft.call("wasi:filesystem/types#[method]directory-entry-stream.read-directory-entry", s))
+		o := v.(component.Option)
+		if o.Value == nil {
+			break
+		}
+		name := string(o.Value.(component.Record)[1].Value.(component.String))
+		if seen[name] {
+			t.Fatalf("%s twice", name)
+		}
+		seen[name] = true
+	}
+	if len(seen) != n {
+		t.Fatalf("%d entries, want %d", len(seen), n)
+	}
+	if got := ft.host.openFiles.Load(); got != 0 {
+		t.Fatalf("open files after the end: %d, want 0", got)
+	}
 }
