@@ -151,6 +151,10 @@ func (c Config) WithRandom(r io.Reader) Config {
 // creating, truncating, removing, renaming, linking, resizing) fails with
 // `read-only`. Instantiate opens hostDir and fails if it cannot.
 //
+// A core-module plugin (WASI preview1) gets the same directory, through
+// the same os.Root: an escape fails with EPERM, a change to a read-only
+// preopen with EROFS.
+//
 // Preopens are listed in the order they were granted; granting the same
 // guestPath again replaces the earlier grant.
 func (c Config) WithPreopen(hostDir, guestPath string, readOnly bool) Config {

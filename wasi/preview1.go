@@ -3,11 +3,11 @@ package wasi
 import (
 	"context"
 	"crypto/rand"
-	"fmt"
 	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental/sysfs"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/plugwit/plugwit/component"
@@ -41,9 +41,8 @@ func (d *Definitions) definePreview1(l *component.Linker) {
 }
 
 // moduleConfig is the wazero configuration that grants a core module what
-// the context's Config grants: nothing unless granted (Config). Read-write
-// preopens are refused: wazero's writable directory mount does not stop a
-// symbolic link inside the directory from leading out of it.
+// the context's Config grants: nothing unless granted (Config). Preopens,
+// read-only or read-write, are their os.Root (rootFS).
 func (h *host) moduleConfig() (wazero.ModuleConfig, error) {
 	cfg := h.cfg
 	mc := wazero.NewModuleConfig().WithArgs(cfg.args...)
@@ -86,12 +85,10 @@ func (h *host) moduleConfig() (wazero.ModuleConfig, error) {
 	if len(h.preopens) > 0 {
 		fsc := wazero.NewFSConfig()
 		for _, p := range h.preopens {
-			if !p.readOnly {
-				return nil, fmt.Errorf("preopen %s: a core-module plugin (WASI preview1) gets read-only preopens only: wazero's writable mount does not confine symbolic links; grant it read-only, or run the plugin as a component", p.guest)
-			}
-			// os.Root's fs.FS: read-only, and sandboxed like the WASI 0.2
-			// preopens (no escape through `..` or links).
-			fsc = fsc.WithFSMount(p.root.FS(), p.guest)
+			// The preopen's os.Root as a wazero file system (preview1_fs.go):
+			// sandboxed like the WASI 0.2 preopens (no escape through `..`,
+			// absolute paths or links); a read-only one refuses every change.
+			fsc = fsc.(sysfs.FSConfig).WithSysFSMount(newRootFS(p.root, p.readOnly), p.guest)
 		}
 		mc = mc.WithFSConfig(fsc)
 	}

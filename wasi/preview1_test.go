@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,21 +71,252 @@ func TestPreview1DeniedByDefault(t *testing.T) {
 	}
 }
 
-// TestPreview1RefusesWritablePreopens: wazero's writable directory mount
-// does not confine symbolic links, so a core module gets no read-write
-// preopen; instantiation says why.
-func TestPreview1RefusesWritablePreopens(t *testing.T) {
+// preview1 errnos the fixture's file functions return.
+const (
+	p1Success   = 0
+	p1Exist     = 20
+	p1NoEntry   = 44
+	p1NotEmpty  = 55
+	p1NotPermit = 63
+	p1ReadOnly  = 69
+)
+
+// p1Guest calls the file functions of testdata/coremod/wasip1.wasm.
+type p1Guest struct {
+	t    *testing.T
+	inst *component.Instance
+}
+
+func (g p1Guest) call(name string, args ...component.Value) component.Value {
+	g.t.Helper()
+	v, err := g.inst.Func(name).Call(context.Background(), args...)
+	if err != nil {
+		g.t.Fatalf("%s: %v", name, err)
+	}
+	return v
+}
+
+// errno calls a function that returns an errno.
+func (g p1Guest) errno(name string, dir uint32, paths ...string) uint32 {
+	g.t.Helper()
+	args := []component.Value{component.U32(dir)}
+	for _, p := range paths {
+		args = append(args, component.String(p))
+	}
+	return uint32(g.call(name, args...).(component.U32))
+}
+
+// write is open-write: oflags creat 1, directory 2, excl 4, trunc 8;
+// fdflags append 1.
+func (g p1Guest) write(dir uint32, path, data string, oflags, fdflags uint32) uint32 {
+	g.t.Helper()
+	return uint32(g.call("open-write", component.U32(dir), component.String(path), component.String(data),
+		component.U32(oflags), component.U32(fdflags)).(component.U32))
+}
+
+// str calls read-file or list-dir: the string and last-errno.
+func (g p1Guest) str(name string, dir uint32, path string) (string, uint32) {
+	g.t.Helper()
+	s := string(g.call(name, component.U32(dir), component.String(path)).(component.String))
+	return s, uint32(g.call("last-errno").(component.U32))
+}
+
+func (g p1Guest) size(dir uint32, path string) (uint64, uint32) {
+	g.t.Helper()
+	n := uint64(g.call("file-size", component.U32(dir), component.String(path)).(component.U64))
+	return n, uint32(g.call("last-errno").(component.U32))
+}
+
+// TestPreview1Filesystem: a core-module plugin's preopens are their
+// os.Root (wasi/preview1_fs.go). In a read-write one, the guest creates,
+// writes, appends, truncates, reads, lists, renames, links and removes;
+// no path leads out of it, not `..`, an absolute path, a link inside
+// pointing out (relative or absolute) nor a hard link to the outside; a
+// read-only one refuses every change.
+func TestPreview1Filesystem(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	tmp := t.TempDir()
+	rw, ro, outside := filepath.Join(tmp, "rw"), filepath.Join(tmp, "ro"), filepath.Join(tmp, "outside")
+	for _, d := range []string{rw, ro, outside} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	secret := filepath.Join(outside, "secret.txt")
+	for _, err := range []error{
+		os.WriteFile(secret, []byte("secret"), 0o644),
+		os.WriteFile(filepath.Join(ro, "ro.txt"), []byte("read me"), 0o644),
+		os.Symlink("../outside/secret.txt", filepath.Join(rw, "up")),
+		os.Symlink(secret, filepath.Join(rw, "abs")),
+		os.Symlink("../outside", filepath.Join(rw, "updir")),
+		os.Symlink(outside, filepath.Join(rw, "absdir")),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	ctx := context.Background()
 	rt := component.NewRuntime(ctx, component.NewRuntimeConfig())
 	defer rt.Close(ctx)
 	c := wasip1Plugin(t, rt)
 	l := component.NewLinker(rt)
-	if err := wasi.Instantiate(l, wasi.NewConfig().WithPreopen(t.TempDir(), "/rw", false)); err != nil {
+	if err := wasi.Instantiate(l, wasi.NewConfig().WithPreopen(rw, "/rw", false).WithPreopen(ro, "/ro", true)); err != nil {
 		t.Fatal(err)
 	}
-	_, err := l.Instantiate(ctx, c)
-	if err == nil || !strings.Contains(err.Error(), "preopen /rw: a core-module plugin (WASI preview1) gets read-only preopens only") {
-		t.Fatalf("error = %v, want the refusal of the read-write preopen", err)
+	inst, err := l.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	g := p1Guest{t, inst}
+	const rwFD, roFD = 3, 4
+	want := func(what string, got, want uint32) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s: errno %d, want %d", what, got, want)
+		}
+	}
+	wantFile := func(path, content string) {
+		t.Helper()
+		got, errno := g.str("read-file", rwFD, path)
+		if errno != 0 || got != content {
+			t.Errorf("read-file %s = %q, errno %d; want %q", path, got, errno, content)
+		}
+		if n, errno := g.size(rwFD, path); errno != 0 || n != uint64(len(content)) {
+			t.Errorf("file-size %s = %d, errno %d; want %d", path, n, errno, len(content))
+		}
+	}
+	list := func(dir uint32, path string) []string {
+		t.Helper()
+		s, errno := g.str("list-dir", dir, path)
+		if errno != 0 {
+			t.Fatalf("list-dir %s: errno %d", path, errno)
+		}
+		names := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+		slices.Sort(names)
+		return names
+	}
+
+	// Create, write, read, append, truncate.
+	want("create a.txt", g.write(rwFD, "a.txt", "hello", 1|8, 0), p1Success)
+	wantFile("a.txt", "hello")
+	want("append to a.txt", g.write(rwFD, "a.txt", " world", 0, 1), p1Success)
+	wantFile("a.txt", "hello world")
+	want("truncate a.txt", g.write(rwFD, "a.txt", "bye", 8, 0), p1Success)
+	wantFile("a.txt", "bye")
+	want("overwrite the start of a.txt", g.write(rwFD, "a.txt", "B", 0, 0), p1Success)
+	wantFile("a.txt", "Bye")
+	want("create a.txt exclusively", g.write(rwFD, "a.txt", "x", 1|4, 0), p1Exist)
+	if b, err := os.ReadFile(filepath.Join(rw, "a.txt")); err != nil || string(b) != "Bye" {
+		t.Errorf("a.txt on the host: %q, %v", b, err)
+	}
+
+	// Directories, renames, links, removal.
+	want("mkdir d", g.errno("mkdir", rwFD, "d"), p1Success)
+	want("mkdir d again", g.errno("mkdir", rwFD, "d"), p1Exist)
+	want("create d/f", g.write(rwFD, "d/f", "in d", 1, 0), p1Success)
+	if got := list(rwFD, "d"); !slices.Equal(got, []string{".", "..", "f"}) {
+		t.Errorf("list-dir d = %q", got)
+	}
+	want("rename d/f d/g", g.errno("rename", rwFD, "d/f", "d/g"), p1Success)
+	wantFile("d/g", "in d")
+	if _, errno := g.str("read-file", rwFD, "d/f"); errno != p1NoEntry {
+		t.Errorf("read-file d/f after the rename: errno %d", errno)
+	}
+	want("link a.txt hard", g.errno("link", rwFD, "a.txt", "hard"), p1Success)
+	wantFile("hard", "Bye")
+	want("symlink a.txt sl", g.errno("symlink", rwFD, "a.txt", "sl"), p1Success)
+	wantFile("sl", "Bye")
+	want("symlink ../a.txt d/sl", g.errno("symlink", rwFD, "../a.txt", "d/sl"), p1Success)
+	wantFile("d/sl", "Bye")
+	if got := list(rwFD, "."); !slices.Equal(got, []string{".", "..", "a.txt", "abs", "absdir", "d", "hard", "sl", "up", "updir"}) {
+		t.Errorf("list-dir . = %q", got)
+	}
+	want("rmdir d (not empty)", g.errno("rmdir", rwFD, "d"), p1NotEmpty)
+	want("unlink d/g", g.errno("unlink", rwFD, "d/g"), p1Success)
+	want("unlink d/sl", g.errno("unlink", rwFD, "d/sl"), p1Success)
+	want("rmdir d", g.errno("rmdir", rwFD, "d"), p1Success)
+	want("unlink hard", g.errno("unlink", rwFD, "hard"), p1Success)
+	want("unlink sl", g.errno("unlink", rwFD, "sl"), p1Success)
+	if got := list(rwFD, "."); !slices.Equal(got, []string{".", "..", "a.txt", "abs", "absdir", "up", "updir"}) {
+		t.Errorf("list-dir . after the removals = %q", got)
+	}
+
+	// Escapes.
+	for _, p := range []string{
+		"..", "../outside/secret.txt", "d/../../outside/secret.txt", "/etc/passwd", secret,
+		"up", "abs", "updir/secret.txt", "absdir/secret.txt",
+	} {
+		if s, errno := g.str("read-file", rwFD, p); errno != p1NotPermit {
+			t.Errorf("read-file %s = %q, errno %d; want %d", p, s, errno, p1NotPermit)
+		}
+		if _, errno := g.size(rwFD, p); errno != p1NotPermit {
+			t.Errorf("file-size %s: errno %d, want %d", p, errno, p1NotPermit)
+		}
+	}
+	for _, p := range []string{"..", "updir", "absdir", outside} {
+		if s, errno := g.str("list-dir", rwFD, p); errno != p1NotPermit {
+			t.Errorf("list-dir %s = %q, errno %d; want %d", p, s, errno, p1NotPermit)
+		}
+	}
+	for _, p := range []string{"up", "abs", "updir/secret.txt", "absdir/secret.txt", "../outside/secret.txt", secret} {
+		want("truncate "+p, g.write(rwFD, p, "pwned", 8, 0), p1NotPermit)
+		want("append to "+p, g.write(rwFD, p, "pwned", 0, 1), p1NotPermit)
+	}
+	for _, p := range []string{"updir/new.txt", "absdir/new.txt", "../new.txt", filepath.Join(outside, "new.txt")} {
+		want("create "+p, g.write(rwFD, p, "pwned", 1, 0), p1NotPermit)
+		want("mkdir "+p, g.errno("mkdir", rwFD, p), p1NotPermit)
+	}
+	for _, p := range []string{"updir/secret.txt", "absdir/secret.txt", "../outside/secret.txt"} {
+		want("unlink "+p, g.errno("unlink", rwFD, p), p1NotPermit)
+		want("rename "+p+" stolen", g.errno("rename", rwFD, p, "stolen"), p1NotPermit)
+		want("link "+p+" stolen", g.errno("link", rwFD, p, "stolen"), p1NotPermit)
+	}
+	for _, p := range []string{"../moved", "updir/moved", "absdir/moved"} {
+		want("rename a.txt "+p, g.errno("rename", rwFD, "a.txt", p), p1NotPermit)
+		want("link a.txt "+p, g.errno("link", rwFD, "a.txt", p), p1NotPermit)
+	}
+	for _, target := range []string{"../outside", "/etc", secret, "d/../../outside"} {
+		want("symlink "+target, g.errno("symlink", rwFD, target, "s"), p1NotPermit)
+	}
+	want("rmdir ../outside", g.errno("rmdir", rwFD, "../outside"), p1NotPermit)
+
+	// The read-only preopen reads, and refuses every change.
+	if s, errno := g.str("read-file", roFD, "ro.txt"); errno != 0 || s != "read me" {
+		t.Errorf("read-file /ro/ro.txt = %q, errno %d", s, errno)
+	}
+	if got := list(roFD, "."); !slices.Equal(got, []string{".", "..", "ro.txt"}) {
+		t.Errorf("list-dir /ro = %q", got)
+	}
+	want("write /ro/ro.txt", g.write(roFD, "ro.txt", "x", 0, 0), p1ReadOnly)
+	want("truncate /ro/ro.txt", g.write(roFD, "ro.txt", "x", 8, 0), p1ReadOnly)
+	want("append to /ro/ro.txt", g.write(roFD, "ro.txt", "x", 0, 1), p1ReadOnly)
+	want("create /ro/new", g.write(roFD, "new", "x", 1, 0), p1ReadOnly)
+	want("mkdir /ro/d", g.errno("mkdir", roFD, "d"), p1ReadOnly)
+	want("unlink /ro/ro.txt", g.errno("unlink", roFD, "ro.txt"), p1ReadOnly)
+	want("rename /ro/ro.txt", g.errno("rename", roFD, "ro.txt", "moved"), p1ReadOnly)
+	want("link /ro/ro.txt", g.errno("link", roFD, "ro.txt", "hard"), p1ReadOnly)
+	want("symlink in /ro", g.errno("symlink", roFD, "ro.txt", "sl"), p1ReadOnly)
+	want("rmdir /ro/.", g.errno("rmdir", roFD, "."), p1ReadOnly)
+	if b, err := os.ReadFile(filepath.Join(ro, "ro.txt")); err != nil || string(b) != "read me" {
+		t.Errorf("ro.txt on the host: %q, %v", b, err)
+	}
+	if entries, _ := os.ReadDir(ro); len(entries) != 1 {
+		t.Errorf("the read-only preopen holds %v", entries)
+	}
+
+	// The outside is as it was.
+	if b, err := os.ReadFile(secret); err != nil || string(b) != "secret" {
+		t.Errorf("outside/secret.txt: %q, %v", b, err)
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) != 1 {
+		t.Errorf("outside holds %v, want secret.txt only", entries)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 3 {
+		t.Errorf("the test directory holds %v, want rw, ro and outside", entries)
 	}
 }
 

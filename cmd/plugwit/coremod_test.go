@@ -53,4 +53,19 @@ func TestRunCoreModule(t *testing.T) {
 	if code != exitOK || stdout != "0\n0\n" {
 		t.Errorf("nothing granted: exit code %d, stdout %q", code, stdout)
 	}
+
+	// A read-write directory: the plugin writes a file (fd 3, creat), reads
+	// it back; a read-only one refuses (EROFS, 69).
+	code, stdout, stderr = runCLI(t, "run", coremodDir+"wasip1.wasm", "--dir", dir+"::/rw", "--dir", dir+"::/ro:ro",
+		"--invoke", `open-write(3, "x.txt", "hi", 1, 0)`, "--invoke", `read-file(3, "x.txt")`,
+		"--invoke", `open-write(4, "y.txt", "hi", 1, 0)`)
+	if code != exitOK {
+		t.Fatalf("read-write --dir: exit code %d, stderr:\n%s", code, stderr)
+	}
+	if want := "0\n\"hi\"\n69\n"; stdout != want {
+		t.Errorf("read-write --dir: stdout = %q, want %q", stdout, want)
+	}
+	if b, err := os.ReadFile(dir + "/x.txt"); err != nil || string(b) != "hi" {
+		t.Errorf("x.txt: %q, %v", b, err)
+	}
 }
