@@ -88,7 +88,8 @@ func (h *host) moduleConfig() (wazero.ModuleConfig, error) {
 			// The preopen's os.Root as a wazero file system (preview1_fs.go):
 			// sandboxed like the WASI 0.2 preopens (no escape through `..`,
 			// absolute paths or links); a read-only one refuses every change.
-			fsc = fsc.(sysfs.FSConfig).WithSysFSMount(newRootFS(p.root, p.readOnly), p.guest)
+			// Open files count against the context's maxOpenFiles.
+			fsc = fsc.(sysfs.FSConfig).WithSysFSMount(newRootFS(p.root, p.readOnly, &h.openFiles), p.guest)
 		}
 		mc = mc.WithFSConfig(fsc)
 	}

@@ -8,6 +8,7 @@ import (
 	"path"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	experimentalsys "github.com/tetratelabs/wazero/experimental/sys"
@@ -44,6 +45,10 @@ import (
 //     inside the preopen.
 //   - Pwrite on a file in append mode is EINVAL (os.File refuses it);
 //     Datasync is a Sync.
+//   - Open files count against the WASI context's maxOpenFiles, as
+//     wasi:filesystem's descriptors do (the preopens' own directories,
+//     which wazero opens once each, count too): beyond, OpenFile fails
+//     with EIO, wazero's Errno having no EMFILE or ENOMEM.
 //
 // Errors: os.Root's "path escapes from parent" is EPERM; every other
 // error is mapped by wazero's experimental/sys.UnwrapOSError (whose
@@ -53,13 +58,15 @@ import (
 type rootFS struct {
 	root     *os.Root
 	readOnly bool
+	open     *atomic.Int32 // the context's count of open files (maxOpenFiles); nil: no bound
 }
 
 var _ experimentalsys.FS = (*rootFS)(nil)
 
-// newRootFS returns the wazero file system of a preopen's root.
-func newRootFS(root *os.Root, readOnly bool) *rootFS {
-	return &rootFS{root: root, readOnly: readOnly}
+// newRootFS returns the wazero file system of a preopen's root; open, if
+// not nil, counts the files open (maxOpenFiles).
+func newRootFS(root *os.Root, readOnly bool, open *atomic.Int32) *rootFS {
+	return &rootFS{root: root, readOnly: readOnly, open: open}
 }
 
 func (r *rootFS) String() string { return r.root.Name() }
@@ -136,8 +143,13 @@ func (r *rootFS) OpenFile(p string, flag experimentalsys.Oflag, perm fs.FileMode
 			return nil, experimentalsys.ELOOP
 		}
 	}
+	if r.open != nil && r.open.Add(1) > maxOpenFiles {
+		r.open.Add(-1)
+		return nil, experimentalsys.EIO
+	}
 	f, err := r.root.OpenFile(p, osFlags(flag), perm)
 	if err != nil {
+		r.release()
 		return nil, errnoOf(err)
 	}
 	rf := &rootFile{fs: r, path: p, flag: flag, perm: perm, f: f}
@@ -147,11 +159,18 @@ func (r *rootFS) OpenFile(p string, flag experimentalsys.Oflag, perm fs.FileMode
 			errno = experimentalsys.ENOTDIR
 		}
 		if errno != 0 {
-			f.Close()
+			rf.Close()
 			return nil, errno
 		}
 	}
 	return rf, 0
+}
+
+// release counts a file closed.
+func (r *rootFS) release() {
+	if r.open != nil {
+		r.open.Add(-1)
+	}
 }
 
 // Lstat implements experimentalsys.FS.
@@ -639,5 +658,6 @@ func (f *rootFile) Close() experimentalsys.Errno {
 		return 0
 	}
 	f.closed = true
+	f.fs.release()
 	return errnoOf(f.f.Close())
 }

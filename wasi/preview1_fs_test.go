@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -61,7 +62,7 @@ func wantErrno(t *testing.T, what string, got, want experimentalsys.Errno) {
 // untouched.
 func TestRootFSEscapes(t *testing.T) {
 	root, rootDir, outside := rootFSFixture(t)
-	r := newRootFS(root, false)
+	r := newRootFS(root, false, nil)
 	secret := filepath.Join(outside, "secret.txt")
 	const (
 		rd  = experimentalsys.O_RDONLY
@@ -163,7 +164,7 @@ func TestRootFSEscapes(t *testing.T) {
 
 func TestRootFSReadWrite(t *testing.T) {
 	root, rootDir, _ := rootFSFixture(t)
-	r := newRootFS(root, false)
+	r := newRootFS(root, false, nil)
 	open := func(p string, flag experimentalsys.Oflag) experimentalsys.File {
 		t.Helper()
 		f, errno := r.OpenFile(p, flag, 0o644)
@@ -359,7 +360,7 @@ func cmpString(a, b string) int {
 // with EROFS.
 func TestRootFSReadOnly(t *testing.T) {
 	root, rootDir, _ := rootFSFixture(t)
-	r := newRootFS(root, true)
+	r := newRootFS(root, true, nil)
 	for _, flag := range []experimentalsys.Oflag{
 		experimentalsys.O_WRONLY, experimentalsys.O_RDWR, experimentalsys.O_CREAT,
 		experimentalsys.O_TRUNC, experimentalsys.O_APPEND, experimentalsys.O_CREAT | experimentalsys.O_EXCL | experimentalsys.O_WRONLY,
@@ -398,4 +399,38 @@ func TestRootFSReadOnly(t *testing.T) {
 	// Escapes are refused as on a writable one.
 	_, errno = r.OpenFile("up", experimentalsys.O_RDONLY, 0)
 	wantErrno(t, "OpenFile(up)", errno, experimentalsys.EPERM)
+}
+
+// TestRootFSOpenFiles: open files count against the bound; closing them
+// (once each) gives room again.
+func TestRootFSOpenFiles(t *testing.T) {
+	root, _, _ := rootFSFixture(t)
+	var open atomic.Int32
+	r := newRootFS(root, false, &open)
+	var files []experimentalsys.File
+	for range maxOpenFiles {
+		f, errno := r.OpenFile("a.txt", experimentalsys.O_RDONLY, 0)
+		if errno != 0 {
+			t.Fatalf("file %d: %v", len(files), errno)
+		}
+		files = append(files, f)
+	}
+	_, errno := r.OpenFile("a.txt", experimentalsys.O_RDONLY, 0)
+	wantErrno(t, "one file too many", errno, experimentalsys.EIO)
+	_, errno = r.OpenFile("missing", experimentalsys.O_RDONLY, 0)
+	wantErrno(t, "one file too many (missing)", errno, experimentalsys.EIO)
+	files[0].Close()
+	files[0].Close()
+	f, errno := r.OpenFile("a.txt", experimentalsys.O_RDONLY|experimentalsys.O_DIRECTORY, 0)
+	wantErrno(t, "O_DIRECTORY on a file", errno, experimentalsys.ENOTDIR)
+	if f, errno = r.OpenFile("a.txt", experimentalsys.O_RDONLY, 0); errno != 0 {
+		t.Fatalf("after a close: %v", errno)
+	}
+	files[0] = f
+	for _, f := range files {
+		f.Close()
+	}
+	if n := open.Load(); n != 0 {
+		t.Errorf("%d files counted open after closing them all", n)
+	}
 }
