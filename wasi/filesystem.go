@@ -35,7 +35,7 @@ import (
 //
 // On a read-only preopen every change fails with `read-only`. Between two
 // preopens, rename-at and link-at fail with `cross-device`. set-times,
-// set-times-at, symlink-at and advise are `unsupported`.
+// set-times-at and advise are `unsupported`.
 
 // descriptorMethods and directoryEntryStreamMethods are the methods of the
 // two filesystem resources (wasi:filesystem/types@0.2.x).
@@ -665,6 +665,27 @@ func (h *host) defineDescriptor(def func(string, func(context.Context, *descript
 			return nil, err
 		}
 		return metadataHash(fi), nil
+	})
+	def("symlink-at", func(ctx context.Context, d *descriptor, args []component.Value) (component.Value, error) {
+		// (old-path: the link's target, new-path: the link). The target is
+		// not resolved now, but one that is absolute or climbs out of the
+		// preopen is refused: os.Root would never follow it, a process
+		// outside the sandbox might (as for preview1's path_symlink).
+		target, err := stringArg(args, 1)
+		if err != nil {
+			return nil, err
+		}
+		link, err := h.pathArg(d, args, 2)
+		if err != nil {
+			return nil, err
+		}
+		if err := d.mayMutate(); err != nil {
+			return nil, err
+		}
+		if !symlinkStaysInside(target, link) {
+			return nil, codeErr("not-permitted")
+		}
+		return nil, failIf(d.pre.root.Symlink(target, link))
 	})
 	def("link-at", func(ctx context.Context, d *descriptor, args []component.Value) (component.Value, error) {
 		if _, err := flagsArg(args, 1); err != nil {

@@ -120,7 +120,13 @@ func TestFilesystemSandbox(t *testing.T) {
 		{"symlink without symlink-follow", func() component.Value { return ft.d("open-at", b, noFlags(), s("abs"), noFlags(), rd) }, "loop"},
 		{"link-at out of the preopen", func() component.Value { return ft.d("link-at", b, noFlags(), s("file.txt"), b, s("../out")) }, "not-permitted"},
 		{"link-at across preopens", func() component.Value { return ft.d("link-at", b, noFlags(), s("file.txt"), ot, s("x")) }, "cross-device"},
-		{"symlink-at", func() component.Value { return ft.d("symlink-at", b, s("/etc/passwd"), s("p")) }, "unsupported"},
+		{"symlink-at to an absolute path", func() component.Value { return ft.d("symlink-at", b, s("/etc/passwd"), s("p")) }, "not-permitted"},
+		{"symlink-at climbing out", func() component.Value { return ft.d("symlink-at", b, s("../x"), s("p")) }, "not-permitted"},
+		{"symlink-at climbing out of a subdirectory", func() component.Value {
+			return ft.d("symlink-at", b, s("../../x"), s("sub/p"))
+		}, "not-permitted"},
+		{"symlink-at inside", func() component.Value { return ft.d("symlink-at", b, s("../file.txt"), s("sub/p")) }, ""},
+		{"read-only: symlink-at", func() component.Value { return ft.d("symlink-at", ro, s("ro.txt"), s("p")) }, "read-only"},
 		{"rename across preopens", func() component.Value { return ft.d("rename-at", b, s("file.txt"), ot, s("file.txt")) }, "cross-device"},
 		{"rename out", func() component.Value { return ft.d("rename-at", b, s("file.txt"), b, s("../file.txt")) }, "not-permitted"},
 		{"read-only: create", func() component.Value { return ft.d("open-at", ro, noFlags(), s("new.txt"), create, rw) }, "read-only"},
