@@ -14,24 +14,51 @@ import (
 	"github.com/plugwit/plugwit/wit"
 )
 
-// The tests in this file run testdata/plugins/alltypes/alltypes-c.wasm, a
-// plugin built with the real C toolchain (wit-bindgen C, clang, wasi-libc;
-// scripts/build-alltypes.sh) from testdata/plugins/alltypes: for every WIT
-// value type T it exports echo-T, which passes its argument to the host's
-// host-echo-T and returns the host's reply; it also defines a resource
-// (counter) and uses one the host defines (hres).
+// The tests in this file run the all-types plugin, built from
+// testdata/plugins/alltypes by scripts/build-alltypes.sh with real guest
+// toolchains, in two implementations of the same world: alltypes-c.wasm
+// (wit-bindgen C, clang, wasi-libc) and alltypes-rust.wasm (the wit-bindgen
+// crate, cargo, wasm32-wasip2). For every WIT value type T it exports
+// echo-T, which passes its argument to the host's host-echo-T and returns
+// the host's reply; it also defines a resource (counter) and uses one the
+// host defines (hres). Every test runs against each implementation, as the
+// subtests c and rust.
 
 const (
-	alltypesDir  = "../testdata/plugins/alltypes"
-	alltypesWasm = alltypesDir + "/alltypes-c.wasm"
-	countersIf   = "plugwit:alltypes/counters#"
+	alltypesDir = "../testdata/plugins/alltypes"
+	countersIf  = "plugwit:alltypes/counters#"
 )
+
+// alltypesImpl is one implementation of the all-types world.
+type alltypesImpl struct {
+	name string // the subtest; the component is alltypes-<name>.wasm
+	// wasi: the component imports WASI 0.2 (Rust's std links in its
+	// panic and abort paths, which use wasi:cli and wasi:io, though the
+	// plugin calls none of them): the tests link stubWASI for them.
+	wasi bool
+}
+
+var alltypesImpls = []alltypesImpl{{name: "c"}, {name: "rust", wasi: true}}
+
+// component is the name the tests compile the component with (what traps
+// name).
+func (impl alltypesImpl) component() string { return "alltypes-" + impl.name }
+
+func (impl alltypesImpl) wasm() string { return alltypesDir + "/" + impl.component() + ".wasm" }
+
+// forAlltypes runs f as a subtest for each implementation.
+func forAlltypes(t *testing.T, f func(t *testing.T, impl alltypesImpl)) {
+	for _, impl := range alltypesImpls {
+		t.Run(impl.name, func(t *testing.T) { f(t, impl) })
+	}
+}
 
 // alltypes is an instance of the plugin with its host: the host imports
 // record their arguments and answer with a chosen reply (by default their
 // argument).
 type alltypes struct {
 	t     *testing.T
+	impl  alltypesImpl
 	ctx   context.Context
 	rt    *Runtime
 	c     *Compiled
@@ -42,29 +69,31 @@ type alltypes struct {
 	hres    *ResourceType
 	dropped []uint32 // hres reps whose destructor ran
 	taken   []uint32 // hres reps host-take-hres received
+
+	wasi *wasiStub // the WASI stub, for impl.wasi
 }
 
-func readAlltypes(t *testing.T) []byte {
+func readAlltypes(t *testing.T, impl alltypesImpl) []byte {
 	t.Helper()
-	b, err := os.ReadFile(alltypesWasm)
+	b, err := os.ReadFile(impl.wasm())
 	if err != nil {
-		t.Fatalf("%v (rebuild it with scripts/build-alltypes.sh)", err)
+		t.Fatalf("%v (rebuild it with scripts/build-alltypes.sh %s)", err, impl.name)
 	}
 	return b
 }
 
 // newAlltypes instantiates the plugin with dynamic host functions, and
 // with typed ones for the imports typed installs (by name).
-func newAlltypes(t *testing.T, typed func(a *alltypes, l *Linker)) *alltypes {
+func newAlltypes(t *testing.T, impl alltypesImpl, typed func(a *alltypes, l *Linker)) *alltypes {
 	t.Helper()
 	ctx := context.Background()
 	rt := NewRuntime(ctx, NewRuntimeConfig())
 	t.Cleanup(func() { rt.Close(ctx) })
-	c, err := rt.Compile(ctx, readAlltypes(t), WithName("alltypes-c"))
+	c, err := rt.Compile(ctx, readAlltypes(t, impl), WithName(impl.component()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &alltypes{t: t, ctx: ctx, rt: rt, c: c, got: map[string][]Value{}, reply: map[string]Value{}}
+	a := &alltypes{t: t, impl: impl, ctx: ctx, rt: rt, c: c, got: map[string][]Value{}, reply: map[string]Value{}}
 	a.hres = NewResourceType("hres", func(ctx context.Context, rep uint32) error {
 		a.dropped = append(a.dropped, rep)
 		return nil
@@ -123,11 +152,25 @@ func newAlltypes(t *testing.T, typed func(a *alltypes, l *Linker)) *alltypes {
 	if typed != nil {
 		typed(a, l)
 	}
+	if impl.wasi {
+		// After the plugin's own imports: stubWASI stubs what is left.
+		a.wasi = stubWASI(l, c)
+	}
 	a.inst, err = l.Instantiate(ctx, c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.inst.Close(ctx) })
+	if a.wasi != nil {
+		// Nothing the tests do reaches std's WASI paths (C's abort is
+		// std::process::abort, an `unreachable` that prints nothing).
+		t.Cleanup(func() {
+			if w := a.wasi; w.stdout.Len()+w.stderr.Len()+w.stubLog.Len() > 0 {
+				t.Errorf("the plugin used WASI: stdout %q, stderr %q, stubs called:\n%s", w.stdout.String(),
+					w.stderr.String(), w.stubLog.String())
+			}
+		})
+	}
 	return a
 }
 
@@ -315,8 +358,10 @@ func alltypesCases() []echoCase {
 // guest → host (lift, parameters), host → guest (lower, the result into the
 // guest's memory when it does not fit one core value) and guest → host
 // (lift, the export's result).
-func TestAlltypesEcho(t *testing.T) {
-	a := newAlltypes(t, nil)
+func TestAlltypesEcho(t *testing.T) { forAlltypes(t, testAlltypesEcho) }
+
+func testAlltypesEcho(t *testing.T, impl alltypesImpl) {
+	a := newAlltypes(t, impl, nil)
 	for _, c := range alltypesCases() {
 		name := c.fn + "/" + fmtValue(c.in)
 		if len(name) > 80 {
@@ -359,8 +404,10 @@ func manyArgs(m Value, q Value) []Value {
 // they go through memory both ways (the host's arguments into the export,
 // the guest's into the import), and the record result through the return
 // area.
-func TestAlltypesMany(t *testing.T) {
-	a := newAlltypes(t, nil)
+func TestAlltypesMany(t *testing.T) { forAlltypes(t, testAlltypesMany) }
+
+func testAlltypesMany(t *testing.T, impl alltypesImpl) {
+	a := newAlltypes(t, impl, nil)
 	for _, q := range []Value{Variant{"a", U64(math.MaxUint64)}, Variant{"b", F32(1.5)}, Variant{"c", String("日本")},
 		Variant{"d", nil}, mixedE(9, -0.5)} {
 		args := manyArgs(String("héllo"), q)
@@ -379,8 +426,10 @@ func TestAlltypesMany(t *testing.T) {
 
 // TestAlltypesMemory: the plugin frees what it owns (its arguments, and
 // its results in post-return): 1 MiB echoes do not grow its memory.
-func TestAlltypesMemory(t *testing.T) {
-	a := newAlltypes(t, nil)
+func TestAlltypesMemory(t *testing.T) { forAlltypes(t, testAlltypesMemory) }
+
+func testAlltypesMemory(t *testing.T, impl alltypesImpl) {
+	a := newAlltypes(t, impl, nil)
 	b, s := bigBytes(), String(bigText)
 	l := manyStrings(5000)
 	var pages [2]uint32
@@ -403,8 +452,10 @@ func TestAlltypesMemory(t *testing.T) {
 
 // TestAlltypesHostResource passes handles of the host's hres through the
 // plugin: own and borrow, in and out, dropped by the guest.
-func TestAlltypesHostResource(t *testing.T) {
-	a := newAlltypes(t, nil)
+func TestAlltypesHostResource(t *testing.T) { forAlltypes(t, testAlltypesHostResource) }
+
+func testAlltypesHostResource(t *testing.T, impl alltypesImpl) {
+	a := newAlltypes(t, impl, nil)
 	own := func(rep uint32) Resource { return Resource{Type: a.hres, Rep: rep, Own: true} }
 	wantRes := func(what string, v Value, rep uint32) {
 		t.Helper()
@@ -443,8 +494,10 @@ func TestAlltypesHostResource(t *testing.T) {
 
 // TestAlltypesGuestResource uses the plugin's counter: constructor,
 // methods, statics, own and borrow parameters, own results, destructor.
-func TestAlltypesGuestResource(t *testing.T) {
-	a := newAlltypes(t, nil)
+func TestAlltypesGuestResource(t *testing.T) { forAlltypes(t, testAlltypesGuestResource) }
+
+func testAlltypesGuestResource(t *testing.T, impl alltypesImpl) {
+	a := newAlltypes(t, impl, nil)
 	drops := func(n, last uint32) {
 		t.Helper()
 		wantValue(t, "drops", a.mustCall(countersIf+"drops"), Tuple{U32(n), U32(last)})
@@ -479,8 +532,10 @@ func TestAlltypesGuestResource(t *testing.T) {
 
 // TestAlltypesTypedGuest calls the scalar and string exports through the
 // typed path (Func.Begin … Finish).
-func TestAlltypesTypedGuest(t *testing.T) {
-	a := newAlltypes(t, nil)
+func TestAlltypesTypedGuest(t *testing.T) { forAlltypes(t, testAlltypesTypedGuest) }
+
+func testAlltypesTypedGuest(t *testing.T, impl alltypesImpl) {
+	a := newAlltypes(t, impl, nil)
 	type tcase struct {
 		fn   string
 		call func(p *Params) func(r *Results) Value
@@ -582,14 +637,17 @@ func TestAlltypesTypedGuest(t *testing.T) {
 }
 
 // TestAlltypesWorld: Compiled.World prints what `wasm-tools component wit`
-// prints for the plugin: the golden alltypes-c.wit.expected that
-// scripts/build-alltypes.sh saved, and wasm-tools' own output when it is
+// prints for the plugin: the golden alltypes-<impl>.wit.expected that
+// scripts/build-alltypes.sh saved (one per implementation: the Rust
+// component also imports WASI), and wasm-tools' own output when it is
 // installed.
-func TestAlltypesWorld(t *testing.T) {
+func TestAlltypesWorld(t *testing.T) { forAlltypes(t, testAlltypesWorld) }
+
+func testAlltypesWorld(t *testing.T, impl alltypesImpl) {
 	ctx := context.Background()
 	rt := NewRuntime(ctx, NewRuntimeConfig())
 	defer rt.Close(ctx)
-	c, err := rt.Compile(ctx, readAlltypes(t))
+	c, err := rt.Compile(ctx, readAlltypes(t, impl))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -598,7 +656,7 @@ func TestAlltypesWorld(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := r.PrintAll(r.Worlds[w].Package)
-	golden := strings.TrimSuffix(alltypesWasm, ".wasm") + ".wit.expected"
+	golden := strings.TrimSuffix(impl.wasm(), ".wasm") + ".wit.expected"
 	want, err := os.ReadFile(golden)
 	if err != nil {
 		t.Fatal(err)
@@ -616,7 +674,7 @@ func TestAlltypesWorld(t *testing.T) {
 		t.Skipf("wasm-tools not installed (%v): compared with the golden %s only", err, golden)
 	}
 	var out, stderr bytes.Buffer
-	cmd := exec.Command(tool, "component", "wit", alltypesWasm)
+	cmd := exec.Command(tool, "component", "wit", impl.wasm())
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("wasm-tools component wit: %v\n%s", err, stderr.String())
@@ -824,9 +882,11 @@ func typedAlltypes(t *testing.T, calls map[string]int) func(a *alltypes, l *Link
 
 // TestAlltypesTypedHost runs the echoes again with the imports HostCall
 // supports implemented as TypedHostFuncs.
-func TestAlltypesTypedHost(t *testing.T) {
+func TestAlltypesTypedHost(t *testing.T) { forAlltypes(t, testAlltypesTypedHost) }
+
+func testAlltypesTypedHost(t *testing.T, impl alltypesImpl) {
 	calls := map[string]int{}
-	a := newAlltypes(t, typedAlltypes(t, calls))
+	a := newAlltypes(t, impl, typedAlltypes(t, calls))
 	n := 0
 	for _, c := range alltypesCases() {
 		imp := "host-echo-" + c.fn
@@ -874,18 +934,20 @@ func TestAlltypesTypedHost(t *testing.T) {
 
 // TestAlltypesTraps: a host error and a C abort trap the call, the
 // instance keeps working, and handles of the wrong type are refused.
-func TestAlltypesTraps(t *testing.T) {
-	a := newAlltypes(t, nil)
+func TestAlltypesTraps(t *testing.T) { forAlltypes(t, testAlltypesTraps) }
+
+func testAlltypesTraps(t *testing.T, impl alltypesImpl) {
+	a := newAlltypes(t, impl, nil)
 	a.reply["host-echo-u32"] = Enum("not a u32")
 	_, err := a.call("echo-u32", U32(1))
-	wantTrap(t, err, "alltypes-c", "echo-u32", "host-echo-u32")
+	wantTrap(t, err, impl.component(), "echo-u32", "host-echo-u32")
 	delete(a.reply, "host-echo-u32")
 	wantValue(t, "echo-u32 after a trap", a.mustCall("echo-u32", U32(5)), U32(5))
 
 	// hres-roundtrip aborts when the host's two views of a handle disagree.
 	a.reply["host-peek-hres"] = U32(1)
 	_, err = a.call("hres-roundtrip", Resource{Type: a.hres, Rep: 7, Own: true})
-	wantTrap(t, err, "alltypes-c", "hres-roundtrip", "unreachable")
+	wantTrap(t, err, impl.component(), "hres-roundtrip", "unreachable")
 	delete(a.reply, "host-peek-hres")
 	wantValue(t, "echo-string after a trap", a.mustCall("echo-string", String("x")), String("x"))
 
@@ -900,34 +962,62 @@ func TestAlltypesTraps(t *testing.T) {
 	}
 }
 
-// TestAlltypesRebuild rebuilds the plugin from its sources with
-// scripts/build-alltypes.sh (when wit-bindgen, clang and wasm-tools are
-// installed) and checks that the committed component and its world are
-// what the sources make.
+// TestAlltypesRebuild rebuilds each implementation from its sources with
+// scripts/build-alltypes.sh (when its toolchain is installed) and checks
+// that the committed component and its world are what the sources make.
+//
+// The C build is reproducible: both files must be equal byte for byte.
+// The Rust one is reproducible on one machine (cargo's target directory
+// does not show in it), but not across machines: the component links in
+// the std of whichever Rust toolchain builds it, so its bytes follow the
+// toolchain's version. For Rust the test requires only that the rebuilt
+// component's world equals the golden alltypes-rust.wit.expected, and
+// logs whether the bytes differ.
 func TestAlltypesRebuild(t *testing.T) {
 	if testing.Short() {
-		t.Skip("rebuilds with the C toolchain: not run with -short")
+		t.Skip("rebuilds with the guest toolchains: not run with -short")
 	}
+	forAlltypes(t, testAlltypesRebuild)
+}
+
+func testAlltypesRebuild(t *testing.T, impl alltypesImpl) {
 	home, _ := os.UserHomeDir()
 	path := os.Getenv("PATH") + string(os.PathListSeparator) + filepath.Join(home, ".cargo", "bin")
-	for _, tool := range []string{"wit-bindgen", "clang", "wasm-tools"} {
-		found := false
+	env := append(os.Environ(), "PATH="+path)
+	lookPath := func(tool string) string {
 		for _, d := range filepath.SplitList(path) {
 			if st, err := os.Stat(filepath.Join(d, tool)); err == nil && !st.IsDir() {
-				found = true
+				return filepath.Join(d, tool)
 			}
 		}
-		if !found {
-			t.Skipf("%s not installed (scripts/toolchains.sh): the committed %s is not rebuilt", tool, alltypesWasm)
+		return ""
+	}
+	tools := map[string][]string{"c": {"wit-bindgen", "clang", "wasm-tools"}, "rust": {"cargo", "rustup", "wasm-tools"}}
+	for _, tool := range tools[impl.name] {
+		if lookPath(tool) == "" {
+			t.Skipf("%s not installed (scripts/toolchains.sh): the committed %s is not rebuilt", tool, impl.wasm())
+		}
+	}
+	if impl.name == "rust" {
+		out, err := exec.Command(lookPath("rustup"), "target", "list", "--installed").Output()
+		if err != nil || !strings.Contains("\n"+string(out), "\nwasm32-wasip2\n") {
+			t.Skipf("the Rust target wasm32-wasip2 is not installed (rustup target add wasm32-wasip2; %v): "+
+				"the committed %s is not rebuilt", err, impl.wasm())
+		}
+		// The wit-bindgen crate comes from crates.io (or cargo's cache).
+		fetch := exec.Command(lookPath("cargo"), "fetch", "--locked", "--target", "wasm32-wasip2")
+		fetch.Dir, fetch.Env = alltypesDir+"/rust", env
+		if out, err := fetch.CombinedOutput(); err != nil {
+			t.Skipf("cargo cannot fetch the plugin's crates (%v): the committed %s is not rebuilt\n%s", err, impl.wasm(), out)
 		}
 	}
 	dir := t.TempDir()
-	cmd := exec.Command("../scripts/build-alltypes.sh", "-o", dir)
-	cmd.Env = append(os.Environ(), "PATH="+path)
+	cmd := exec.Command("../scripts/build-alltypes.sh", "-o", dir, impl.name)
+	cmd.Env = env
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build-alltypes.sh: %v\n%s", err, out)
+		t.Fatalf("build-alltypes.sh %s: %v\n%s", impl.name, err, out)
 	}
-	for _, name := range []string{"alltypes-c.wasm", "alltypes-c.wit.expected"} {
+	for _, name := range []string{impl.component() + ".wasm", impl.component() + ".wit.expected"} {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -936,8 +1026,17 @@ func TestAlltypesRebuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from what its sources build (%d bytes, built %d): run scripts/build-alltypes.sh", name, len(want), len(got))
+		switch {
+		case bytes.Equal(got, want):
+		case impl.name == "rust" && strings.HasSuffix(name, ".wasm"):
+			t.Logf("%s differs from the committed one (%d bytes, built %d): another Rust toolchain "+
+				"(the world is what counts)", name, len(want), len(got))
+		case strings.HasSuffix(name, ".wit.expected"):
+			t.Errorf("the world of what the sources build differs from %s: run scripts/build-alltypes.sh %s\n%s",
+				name, impl.name, lineDiff(string(want), string(got)))
+		default:
+			t.Errorf("%s differs from what its sources build (%d bytes, built %d): run scripts/build-alltypes.sh %s",
+				name, len(want), len(got), impl.name)
 		}
 	}
 }
