@@ -46,7 +46,8 @@ type instance struct {
 	entered  bool        // a call into this instance is on the stack (spec: !may_enter)
 	cxFree   []*canonCx  // contexts of lowered calls, recycled
 	data     map[any]any // WithHostData, on the outermost instance
-	noLeave  bool        // in post-return or realloc (spec: !may_leave)
+	onClose  []func(ctx context.Context) error
+	noLeave  bool // in post-return or realloc (spec: !may_leave)
 }
 
 // coreRef is a core item: an export of a core module instance.
@@ -87,27 +88,47 @@ func (p *InstancePre) Instantiate(ctx context.Context, opts ...InstantiateOption
 	for _, o := range opts {
 		o(&cfg)
 	}
+	var inst *instance
+	var err error
 	if p.core != nil {
-		inst, err := p.newCoreInstance(ctx, cfg.data)
-		if err != nil {
-			return nil, err
-		}
-		return &Instance{inst: inst}, nil
-	}
-	inst, err := p.c.newInstance(ctx, p.c.root, nil, p.imports)
-	if err != nil {
-		return nil, err
-	}
-	if len(cfg.data) > 0 {
+		inst, err = p.newCoreInstance(ctx, cfg.data)
+	} else if inst, err = p.c.newInstance(ctx, p.c.root, nil, p.imports); err == nil && len(cfg.data) > 0 {
 		inst.data = cfg.data
 	}
+	if err != nil {
+		for _, fn := range cfg.onClose { // what was made for the instance goes with it
+			fn(ctx)
+		}
+		return nil, err
+	}
+	inst.onClose = cfg.onClose
 	return &Instance{inst: inst}, nil
 }
 
 // InstantiateOption configures one instantiation.
 type InstantiateOption func(*instantiateConfig)
 
-type instantiateConfig struct{ data map[any]any }
+type instantiateConfig struct {
+	data    map[any]any
+	onClose []func(ctx context.Context) error
+}
+
+// OnClose runs fn when the instance is closed (Instance.Close), after its
+// core modules, or at once if instantiating fails: it is how a host
+// releases what it made for one instance (files, sockets, a WASI context).
+// Functions given with several OnClose options run in reverse order.
+func OnClose(fn func(ctx context.Context) error) InstantiateOption {
+	return func(c *instantiateConfig) { c.onClose = append(c.onClose, fn) }
+}
+
+// JoinOptions returns the option that applies opts in order.
+func JoinOptions(opts ...InstantiateOption) InstantiateOption {
+	return func(c *instantiateConfig) {
+		for _, o := range opts {
+			o(c)
+		}
+	}
+}
 
 // WithHostData attaches value under key to the new instance: host functions
 // called by it (or by components nested in it) get it from
@@ -189,10 +210,17 @@ func (inst *instance) close(ctx context.Context) error {
 		}
 	}
 	inst.owned = nil
+	for i := len(inst.onClose) - 1; i >= 0; i-- {
+		if err := inst.onClose[i](ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	inst.onClose = nil
 	return errors.Join(errs...)
 }
 
-// Close releases the instance's core module instances.
+// Close releases the instance's core module instances, then runs its
+// OnClose functions. Closing again does nothing.
 func (i *Instance) Close(ctx context.Context) error { return i.inst.close(ctx) }
 
 // addItem appends a component-level item to its index space.

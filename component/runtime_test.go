@@ -2,8 +2,10 @@ package component
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -134,3 +136,36 @@ func TestHostData(t *testing.T) {
 }
 
 type stateKey struct{}
+
+// TestOnClose: OnClose functions run once, in reverse order, when the
+// instance closes, and their errors are returned.
+func TestOnClose(t *testing.T) {
+	ctx := context.Background()
+	rt := NewRuntime(ctx, NewRuntimeConfig())
+	defer rt.Close(ctx)
+	c := compileFixture(t, rt, "greeter.wasm")
+	l := NewLinker(rt)
+	nop := func(ctx context.Context, args []Value) (Value, error) { return nil, nil }
+	l.Root().Func("cool-print", nop).Func("log", nop)
+	var order []string
+	boom := errors.New("boom")
+	inst, err := l.Instantiate(ctx, c, JoinOptions(
+		OnClose(func(context.Context) error { order = append(order, "first"); return nil }),
+		OnClose(func(context.Context) error { order = append(order, "second"); return boom }),
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(order) != 0 {
+		t.Fatalf("ran before Close: %v", order)
+	}
+	if err := inst.Close(ctx); !errors.Is(err, boom) {
+		t.Fatalf("Close = %v, want boom", err)
+	}
+	if err := inst.Close(ctx); err != nil {
+		t.Fatalf("second Close = %v", err)
+	}
+	if strings.Join(order, ",") != "second,first" {
+		t.Fatalf("order %v, want second,first once", order)
+	}
+}

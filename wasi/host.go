@@ -105,12 +105,25 @@ func Define(l *component.Linker, cfg Config) (*Definitions, error) {
 //
 //	opt, err := defs.ForInstance(wasi.NewConfig().WithStdout(&buf))
 //	inst, err := pre.Instantiate(ctx, opt)
+//
+// The context belongs to that one instance: closing the instance releases
+// it — the files, directories, sockets, streams and requests its guest
+// still holds, and the preopened directories. Make one option per
+// instance.
 func (d *Definitions) ForInstance(cfg Config) (component.InstantiateOption, error) {
 	h, err := d.newHost(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return component.WithHostData(hostKey{d}, h), nil
+	return d.instanceOption(h), nil
+}
+
+// instanceOption gives an instance the context h, closed with it.
+func (d *Definitions) instanceOption(h *host) component.InstantiateOption {
+	return component.JoinOptions(
+		component.WithHostData(hostKey{d}, h),
+		component.OnClose(func(context.Context) error { h.close(); return nil }),
+	)
 }
 
 // hostKey finds an instance's own context for the definitions d.
