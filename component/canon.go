@@ -1188,7 +1188,7 @@ func (f *funcVal) callLifted(ctx context.Context, name string, caller *instance,
 				flat = cx.lowerFlat(args[i], p.Type, flat)
 			}
 		}
-		res, err := f.core.Call(ctx, flat...)
+		res, err := f.coreFunc().Call(ctx, flat...)
 		if err != nil {
 			panic(err)
 		}

@@ -115,7 +115,7 @@ func (pre *InstancePre) newCoreInstance(ctx context.Context, data map[any]any) (
 		byName[name] = m
 	}
 	for _, hm := range p.hostMods {
-		m, err := c.rt.wz.InstantiateModule(ctx, hm.compiled, wazero.NewModuleConfig().WithName(""))
+		m, err := c.rt.wz.InstantiateModule(ctx, hm.compiled, internalModuleConfig)
 		if err != nil {
 			return fail("host module %q: %w", hm.name, err)
 		}

@@ -42,7 +42,8 @@ type funcVal struct {
 
 	// lifted
 	inst       *instance
-	core       api.Function
+	core       api.Function // nil until coreFunc makes it
+	coreRef    coreRef
 	opts       types.Options
 	sig        wit.Signature
 	mem        api.Memory
@@ -56,21 +57,29 @@ type funcVal struct {
 func (inst *instance) lift(d *types.LiftDef) *funcVal {
 	f := &funcVal{inst: inst, ft: d.Type, opts: d.Options, sig: d.Sig}
 	ref := inst.coreFuncs[d.CoreFunc]
-	f.core = ref.mod.ExportedFunction(ref.name)
+	f.coreRef = ref // f.core is made on first use (see coreFunc)
 	f.name = ref.name
 	if d.Options.Memory != nil {
 		m := inst.coreMems[*d.Options.Memory]
 		f.mem = m.mod.ExportedMemory(m.name)
 	}
 	if d.Options.Realloc != nil {
-		r := inst.coreFuncs[*d.Options.Realloc]
-		f.realloc = r.mod.ExportedFunction(r.name)
+		f.realloc = inst.exported(inst.coreFuncs[*d.Options.Realloc])
 	}
 	if d.Options.PostReturn != nil {
-		r := inst.coreFuncs[*d.Options.PostReturn]
-		f.postReturn = r.mod.ExportedFunction(r.name)
+		f.postReturn = inst.exported(inst.coreFuncs[*d.Options.PostReturn])
 	}
 	return f
+}
+
+// coreFunc returns the lifted core function. It is made on first use:
+// wazero gives every api.Function a call engine and its stack, which an
+// export the host never calls should not cost each instance.
+func (f *funcVal) coreFunc() api.Function {
+	if f.core == nil && f.inst != nil {
+		f.core = f.inst.exported(f.coreRef)
+	}
+	return f.core
 }
 
 // initCx sets cx up for a call of f.
@@ -112,8 +121,7 @@ func (inst *instance) lower(d *types.LowerDef) {
 		mem = m.mod.ExportedMemory(m.name)
 	}
 	if d.Options.Realloc != nil {
-		r := inst.coreFuncs[*d.Options.Realloc]
-		realloc = r.mod.ExportedFunction(r.name)
+		realloc = inst.exported(inst.coreFuncs[*d.Options.Realloc])
 	}
 	if callee.typedHost != nil {
 		inst.host[idx] = inst.lowerTyped(d, callee, mem, realloc)

@@ -2,6 +2,7 @@ package component
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 
@@ -47,7 +48,8 @@ type instance struct {
 	cxFree   []*canonCx  // contexts of lowered calls, recycled
 	data     map[any]any // WithHostData, on the outermost instance
 	onClose  []func(ctx context.Context) error
-	noLeave  bool // in post-return or realloc (spec: !may_leave)
+	exports1 map[exportKey]api.Function // exported's
+	noLeave  bool                       // in post-return or realloc (spec: !may_leave)
 }
 
 // coreRef is a core item: an export of a core module instance.
@@ -55,6 +57,40 @@ type coreRef struct {
 	mod  api.Module
 	name string
 	sig  *coreSig // for functions
+}
+
+// internalModuleConfig configures every core module instance plugwit
+// makes for a component: anonymous, no start function called by name (a
+// glue module re-exports a preview1 command's _start, which wasi:cli/run
+// calls later through the adapter; the wasm start section still runs),
+// and the system's clocks and randomness — no component core module
+// reaches them (they import no WASI preview1), and without them wazero
+// makes and seeds a fake source for each instance (≈ 15% of an
+// Instantiate).
+var internalModuleConfig = wazero.NewModuleConfig().WithName("").WithStartFunctions().
+	WithRandSource(rand.Reader).WithSysWalltime().WithSysNanotime()
+
+// exportKey names a core export for instance.exported.
+type exportKey struct {
+	mod  api.Module
+	name string
+}
+
+// exported returns the exported core function ref names, made once per
+// instance: wazero allocates a call engine (with its stack) for every
+// api.Function it returns, so a function lifted, used as realloc and as
+// post-return gets one, not three.
+func (inst *instance) exported(ref coreRef) api.Function {
+	k := exportKey{ref.mod, ref.name}
+	if f, ok := inst.exports1[k]; ok {
+		return f
+	}
+	f := ref.mod.ExportedFunction(ref.name)
+	if inst.exports1 == nil {
+		inst.exports1 = map[exportKey]api.Function{}
+	}
+	inst.exports1[k] = f
+	return f
 }
 
 // coreInst is a core instance: a module instance, or exports bundled from
@@ -181,7 +217,7 @@ func (c *Compiled) newInstance(ctx context.Context, n *compNode, parent *instanc
 			inst.close(ctx) // the instances made so far
 		}
 	}()
-	hm, err := c.rt.wz.InstantiateModule(ctx, n.host, wazero.NewModuleConfig().WithName(""))
+	hm, err := c.rt.wz.InstantiateModule(ctx, n.host, internalModuleConfig)
 	if err != nil {
 		return nil, fmt.Errorf("instantiate %s: %w", c.name, err)
 	}
@@ -339,8 +375,7 @@ func (inst *instance) def(ctx context.Context, d types.Def, args map[string]item
 	case *types.ResourceDef:
 		rt := &ResourceType{name: inst.comp.types.Types[d.Type].Name, owner: inst}
 		if info := n.checked.Resources[d.Type]; info != nil && info.Dtor != nil {
-			ref := inst.coreFuncs[*info.Dtor]
-			f := ref.mod.ExportedFunction(ref.name)
+			f := inst.exported(inst.coreFuncs[*info.Dtor])
 			rt.dtor = func(ctx context.Context, rep uint32) error {
 				_, err := f.Call(ctx, uint64(rep))
 				return err
@@ -407,7 +442,7 @@ func (inst *instance) coreInstance(ctx context.Context, ci binary.CoreInstance) 
 			byName[name] = m
 		}
 		rctx := experimental.WithImportResolver(ctx, func(name string) api.Module { return byName[name] })
-		m, err := inst.rt.wz.InstantiateModule(rctx, mod.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+		m, err := inst.rt.wz.InstantiateModule(rctx, mod.compiled, internalModuleConfig)
 		if err != nil {
 			return err
 		}
@@ -456,7 +491,7 @@ func (c *coreInst) module(ctx context.Context, inst *instance) (api.Module, erro
 		switch it.sort {
 		case binary.SortCoreFunc:
 			g.kind = 0
-			f := it.ref.mod.ExportedFunction(it.ref.name)
+			f := inst.exported(it.ref)
 			if f == nil {
 				return nil, fmt.Errorf("core function %q not found", it.ref.name)
 			}
@@ -493,7 +528,7 @@ func (c *coreInst) module(ctx context.Context, inst *instance) (api.Module, erro
 	// No start functions: wazero would otherwise call an export named
 	// _start, and a glue module re-exports a preview1 command's _start
 	// (wasi:cli/run calls it, later, through the adapter).
-	m, err := inst.rt.wz.InstantiateModule(rctx, compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	m, err := inst.rt.wz.InstantiateModule(rctx, compiled, internalModuleConfig)
 	if err != nil {
 		return nil, fmt.Errorf("glue module: %w", err)
 	}

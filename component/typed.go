@@ -78,6 +78,7 @@ func (f *Func) Begin(ctx context.Context) *Params {
 // newTyped makes the reusable state of typed calls of fv.
 func (fv *funcVal) newTyped() *Params {
 	n := max(len(fv.sig.Params), len(fv.sig.Results), 1)
+	fv.coreFunc() // Call uses fv.core directly
 	p := &Params{f: fv, inst: fv.inst, stack: make([]uint64, n), nparams: len(fv.sig.Params)}
 	defer func() { p.err = p.initErr }()
 	p.res = Results{p: p, vals: p.stack[:len(fv.sig.Results)], indirect: fv.sig.IndirectResults}
