@@ -12,6 +12,41 @@ import (
 // The capability flags that `run` and `serve` share: what a component may
 // reach through WASI beyond its stdio.
 
+// grantFlagsUsage documents the flags addGrantFlags defines, in the usage
+// texts of run and serve.
+const grantFlagsUsage = `  --env K=V        give the component the environment variable K=V; --env K
+                   passes K from plugwit's environment (repeatable)
+  --env-inherit    give the component plugwit's whole environment
+  --dir HOST[::GUEST][:ro]
+                   give the component the host directory HOST, under the
+                   name GUEST (default: HOST); with :ro, read-only. The
+                   component cannot reach out of HOST: not with .., nor
+                   absolute paths, nor symbolic links (repeatable)
+  --allow-net HOST:PORTS
+                   let the component open TCP connections to, and send UDP
+                   datagrams to, the addresses HOST:PORTS matches (repeatable).
+                   HOST is *, an IPv4 address or network, or an IPv6 address
+                   or network in brackets, never a name; PORTS is *, a port
+                   or a range LOW-HIGH:
+                     127.0.0.1:8080  10.0.0.0/8:443  *:80  [::1]:1-65535
+                     [fd00::/8]:*
+                   Anything else fails with access-denied
+  --allow-bind HOST:PORTS
+                   let the component bind TCP and UDP sockets to the local
+                   addresses HOST:PORTS matches, and so listen, accept and
+                   receive from anyone there (repeatable). Port 0, a port the
+                   system picks, must be granted too: 127.0.0.1:0, 0.0.0.0:0
+  --allow-lookup NAME
+                   let the component resolve the host name NAME (repeatable):
+                   localhost, example.com, *.example.com (subdomains only) or
+                   * (every name). IP address literals need no grant
+  --allow-http [SCHEME://]HOST[:PORT]
+                   let the component send HTTP requests (wasi:http) to HOST:
+                   a name, an IP address ([::1] for IPv6), *.NAME for the
+                   names below NAME, or * for any; without PORT or SCHEME,
+                   any port, http and https (repeatable)
+`
+
 // grants are the capability flags of one command line.
 type grants struct {
 	envInherit bool
