@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/plugwit/plugwit/component"
@@ -277,12 +276,11 @@ func mapHTTPError(ctx context.Context, err error) *httpError {
 			{Name: "rcode", Value: component.Some(component.String(dns.Err))},
 			{Name: "info-code", Value: component.None},
 		}}, err: err}
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case errnoNetCode(err) == "connection-refused":
 		return codeError("connection-refused", err)
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	case errnoNetCode(err) == "connection-reset", errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return codeError("connection-terminated", err)
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+	case errnoNetCode(err) == "remote-unreachable":
 		return codeError("destination-unavailable", err)
 	case errors.As(err, &cert), errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid):
 		return codeError("TLS-certificate-error", err)

@@ -574,47 +574,13 @@ func (h *host) socketsTCP() *iface {
 		s.opts.keepCount = min(n, 127) // Linux's maximum
 		return nil, applyKeepAlive(s)
 	})
-	def("hop-limit", func(ctx context.Context, s *tcpSocket, args []component.Value) (component.Value, error) {
-		if s.opts.hopLimit != 0 {
-			return component.U8(s.opts.hopLimit), nil
-		}
-		return component.U8(defaultHopLimit), nil
-	})
-	def("set-hop-limit", func(ctx context.Context, s *tcpSocket, args []component.Value) (component.Value, error) {
-		n, err := u8Arg(args, 1)
-		if err != nil {
-			return nil, err
-		}
-		if n == 0 {
-			return nil, sockCode("invalid-argument")
-		}
-		if s.conn != nil {
-			rc, err := s.conn.SyscallConn()
-			if err == nil {
-				err = setHopLimit(rc, s.ipv6, int(n))
-			}
-			if err != nil {
-				return nil, netFail(err)
-			}
-		}
-		s.opts.hopLimit = n
-		return nil, nil
-	})
+	defineHopLimit(def, "hop-limit")
+	defineBufferSizes(def)
 	for _, recv := range []bool{true, false} {
 		name := "send-buffer-size"
 		if recv {
 			name = "receive-buffer-size"
 		}
-		def(name, func(ctx context.Context, s *tcpSocket, args []component.Value) (component.Value, error) {
-			if s.conn != nil {
-				if rc, err := s.conn.SyscallConn(); err == nil {
-					if n, err := getBufSize(rc, recv); err == nil {
-						return component.U64(n), nil
-					}
-				}
-			}
-			return component.U64(s.opts.bufSize(recv)), nil
-		})
 		def("set-"+name, func(ctx context.Context, s *tcpSocket, args []component.Value) (component.Value, error) {
 			n, err := u64Arg(args, 1)
 			if err != nil {
@@ -670,6 +636,82 @@ func (h *host) socketsTCP() *iface {
 		return nil, nil
 	})
 	return in
+}
+
+// optionSocket is what the options TCP and UDP sockets share need of a
+// socket: its options as set, its system socket once it has one, and its
+// address family.
+type optionSocket interface {
+	options() *sockOpts
+	rawConn() (syscall.RawConn, error) // nil, nil before there is one
+	isIPv6() bool
+}
+
+func (s *tcpSocket) options() *sockOpts { return &s.opts }
+func (s *tcpSocket) isIPv6() bool       { return s.ipv6 }
+func (s *tcpSocket) rawConn() (syscall.RawConn, error) {
+	if s.conn == nil {
+		return nil, nil
+	}
+	return s.conn.SyscallConn()
+}
+
+func (s *udpSocket) options() *sockOpts { return &s.opts }
+func (s *udpSocket) isIPv6() bool       { return s.ipv6 }
+func (s *udpSocket) rawConn() (syscall.RawConn, error) {
+	if s.conn == nil {
+		return nil, nil
+	}
+	return s.conn.SyscallConn()
+}
+
+// defineHopLimit defines with def the getter get (hop-limit,
+// unicast-hop-limit) and its setter.
+func defineHopLimit[S optionSocket](def func(string, func(context.Context, S, []component.Value) (component.Value, error)), get string) {
+	def(get, func(ctx context.Context, s S, args []component.Value) (component.Value, error) {
+		if n := s.options().hopLimit; n != 0 {
+			return component.U8(n), nil
+		}
+		return component.U8(defaultHopLimit), nil
+	})
+	def("set-"+get, func(ctx context.Context, s S, args []component.Value) (component.Value, error) {
+		n, err := u8Arg(args, 1)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, sockCode("invalid-argument")
+		}
+		rc, err := s.rawConn()
+		if err == nil && rc != nil {
+			err = setHopLimit(rc, s.isIPv6(), int(n))
+		}
+		if err != nil {
+			return nil, netFail(err)
+		}
+		s.options().hopLimit = n
+		return nil, nil
+	})
+}
+
+// defineBufferSizes defines with def the getters receive-buffer-size and
+// send-buffer-size: the system's value once there is a socket, else the
+// value set or the default.
+func defineBufferSizes[S optionSocket](def func(string, func(context.Context, S, []component.Value) (component.Value, error))) {
+	for _, recv := range []bool{true, false} {
+		name := "send-buffer-size"
+		if recv {
+			name = "receive-buffer-size"
+		}
+		def(name, func(ctx context.Context, s S, args []component.Value) (component.Value, error) {
+			if rc, err := s.rawConn(); err == nil && rc != nil {
+				if n, err := getBufSize(rc, recv); err == nil {
+					return component.U64(n), nil
+				}
+			}
+			return component.U64(s.options().bufSize(recv)), nil
+		})
+	}
 }
 
 func (o *sockOpts) bufSize(recv bool) uint64 {

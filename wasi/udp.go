@@ -311,47 +311,13 @@ func (h *host) socketsUDP() *iface {
 		}
 		return familyValue(s.ipv6), nil
 	}
-	def("unicast-hop-limit", func(ctx context.Context, s *udpSocket, args []component.Value) (component.Value, error) {
-		if s.opts.hopLimit != 0 {
-			return component.U8(s.opts.hopLimit), nil
-		}
-		return component.U8(defaultHopLimit), nil
-	})
-	def("set-unicast-hop-limit", func(ctx context.Context, s *udpSocket, args []component.Value) (component.Value, error) {
-		n, err := u8Arg(args, 1)
-		if err != nil {
-			return nil, err
-		}
-		if n == 0 {
-			return nil, sockCode("invalid-argument")
-		}
-		if s.conn != nil {
-			rc, err := s.conn.SyscallConn()
-			if err == nil {
-				err = setHopLimit(rc, s.ipv6, int(n))
-			}
-			if err != nil {
-				return nil, netFail(err)
-			}
-		}
-		s.opts.hopLimit = n
-		return nil, nil
-	})
+	defineHopLimit(def, "unicast-hop-limit")
+	defineBufferSizes(def)
 	for _, recv := range []bool{true, false} {
 		name := "send-buffer-size"
 		if recv {
 			name = "receive-buffer-size"
 		}
-		def(name, func(ctx context.Context, s *udpSocket, args []component.Value) (component.Value, error) {
-			if s.conn != nil {
-				if rc, err := s.conn.SyscallConn(); err == nil {
-					if n, err := getBufSize(rc, recv); err == nil {
-						return component.U64(n), nil
-					}
-				}
-			}
-			return component.U64(s.opts.bufSize(recv)), nil
-		})
 		def("set-"+name, func(ctx context.Context, s *udpSocket, args []component.Value) (component.Value, error) {
 			n, err := u64Arg(args, 1)
 			if err != nil {
