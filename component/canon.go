@@ -247,6 +247,21 @@ func (cx *canonCx) alloc(align, size uint32) uint32 {
 	return ptr
 }
 
+// tryStoreString is storeStringRange's fast path, for the typed paths: a
+// valid UTF-8 string into a UTF-8 guest, copied in one write, the trap
+// returned rather than raised. fast is false when it does not apply
+// (other encodings, invalid or too long strings): use storeStringRange.
+func (cx *canonCx) tryStoreString(s string) (ptr uint32, fast bool, te *trapError) {
+	if cx.enc != types.UTF8 || len(s) > maxStringByteLength || !utf8.ValidString(s) {
+		return 0, false, nil
+	}
+	ptr, te = cx.tryAlloc(1, uint32(len(s)))
+	if te == nil {
+		cx.mem.WriteString(ptr, s) // in bounds: checked by tryAlloc
+	}
+	return ptr, true, te
+}
+
 // tryAlloc is alloc returning its trap instead of raising it (for the
 // typed paths, which avoid a recover on their success path). The block it
 // returns is within memory.

@@ -527,13 +527,11 @@ func (c *HostCall) ReturnString(s string) {
 	if c.err != nil {
 		return
 	}
-	if c.cx.enc == types.UTF8 && len(s) <= maxStringByteLength && utf8.ValidString(s) {
-		ptr, terr := c.cx.tryAlloc(1, uint32(len(s)))
+	if ptr, fast, terr := c.cx.tryStoreString(s); fast {
 		if terr != nil {
 			c.fail("%s", terr.reason)
 			return
 		}
-		c.cx.mem.WriteString(ptr, s) // in bounds: checked by tryAlloc
 		c.ret(uint64(ptr), 4)
 		c.ret(uint64(len(s)), 4)
 		return

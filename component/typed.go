@@ -6,7 +6,6 @@ import (
 	"math"
 	"unicode/utf8"
 
-	"github.com/plugwit/plugwit/component/internal/types"
 	"github.com/plugwit/plugwit/wit"
 )
 
@@ -167,13 +166,11 @@ func (p *Params) String(s string) {
 	if p.err != nil {
 		return
 	}
-	if p.cx.enc == types.UTF8 && len(s) <= maxStringByteLength && utf8.ValidString(s) {
-		ptr, terr := p.cx.tryAlloc(1, uint32(len(s)))
+	if ptr, fast, terr := p.cx.tryStoreString(s); fast {
 		if terr != nil {
 			p.trap(terr)
 			return
 		}
-		p.cx.mem.WriteString(ptr, s) // in bounds: checked by tryAlloc
 		p.push(uint64(ptr))
 		p.push(uint64(len(s)))
 		return
