@@ -1307,9 +1307,7 @@ func (inst *instance) callLowered(ctx context.Context, d *types.LowerDef, callee
 		retptr = uint32(stack[n])
 	}
 	if callee.host != nil {
-		if d := inst.hostData(); d != nil {
-			ctx = context.WithValue(ctx, hostDataKey{}, d)
-		}
+		ctx = inst.hostCtx(ctx)
 	}
 	res, err := callee.callAs(ctx, callee.name, inst, args)
 	if err != nil {

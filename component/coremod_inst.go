@@ -124,11 +124,9 @@ func (pre *InstancePre) newCoreInstance(ctx context.Context, data map[any]any) (
 	}
 	cfg := wazero.NewModuleConfig()
 	if pre.core.config != nil {
-		cctx := ctx
-		if data != nil {
-			cctx = context.WithValue(ctx, hostDataKey{}, data)
-		}
-		cfg, err = pre.core.config(cctx)
+		// This instance's data, and no other's (ctx may be a host
+		// function's, called by an instance with data of its own).
+		cfg, err = pre.core.config(context.WithValue(ctx, hostDataKey{}, data))
 		if err != nil {
 			return fail("module configuration: %w", err)
 		}

@@ -111,9 +111,7 @@ func (inst *instance) lowerTyped(d *types.LowerDef, callee *funcVal, mem api.Mem
 			*hc = l.call
 		}
 		hc.begin(ctx, stack)
-		if data := inst.hostData(); data != nil {
-			ctx = context.WithValue(ctx, hostDataKey{}, data)
-		}
+		ctx = inst.hostCtx(ctx)
 		err := fn(ctx, hc)
 		hc.release()
 		switch {

@@ -126,6 +126,9 @@ func (p *InstancePre) Instantiate(ctx context.Context, opts ...InstantiateOption
 	}
 	var inst *instance
 	var err error
+	if len(cfg.data) > 0 {
+		p.c.rt.hasData.Store(true)
+	}
 	if p.core != nil {
 		inst, err = p.newCoreInstance(ctx, cfg.data)
 	} else if inst, err = p.c.newInstance(ctx, p.c.root, nil, p.imports); err == nil && len(cfg.data) > 0 {
@@ -187,6 +190,20 @@ type hostDataKey struct{}
 func HostData(ctx context.Context, key any) any {
 	m, _ := ctx.Value(hostDataKey{}).(map[any]any)
 	return m[key]
+}
+
+// hostCtx is ctx as a host function called by inst sees it: carrying
+// inst's host data (WithHostData), and no other instance's — a call can
+// reach inst from a host function that another instance called, whose ctx
+// carries that instance's data (a WASI context with its grants, say).
+func (inst *instance) hostCtx(ctx context.Context) context.Context {
+	if d := inst.hostData(); d != nil {
+		return context.WithValue(ctx, hostDataKey{}, d)
+	}
+	if inst.rt.hasData.Load() && ctx.Value(hostDataKey{}) != nil {
+		return context.WithValue(ctx, hostDataKey{}, map[any]any(nil))
+	}
+	return ctx
 }
 
 // hostData is the data of the instance's outermost instance.

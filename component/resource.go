@@ -392,9 +392,7 @@ func (inst *instance) resourceDrop(ctx context.Context, id wit.TypeID, i uint32)
 	if rt.owner == nil {
 		// A host destructor sees the dropping instance's host data, as the
 		// host's functions do.
-		if d := inst.hostData(); d != nil {
-			ctx = context.WithValue(ctx, hostDataKey{}, d)
-		}
+		ctx = inst.hostCtx(ctx)
 	}
 	if err := rt.dtor(ctx, dropped.rep); err != nil {
 		panic(&trapError{reason: "resource.drop: destructor of " + rt.name + ": " + firstLine(err.Error()), err: err})

@@ -3,6 +3,7 @@ package component
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -65,6 +66,8 @@ type Runtime struct {
 	callers sync.Map // api.Module -> *caller
 
 	maxLift uint64 // RuntimeConfig.WithMaxLiftBytes
+
+	hasData atomic.Bool // an instance was made with host data (instance.hostCtx)
 }
 
 // NewRuntime returns a runtime with the given configuration.

@@ -169,3 +169,47 @@ func TestOnClose(t *testing.T) {
 		t.Fatalf("order %v, want second,first once", order)
 	}
 }
+
+// TestHostDataDoesNotLeak: instance A (with host data) calls the host,
+// which calls instance B (without): B's host calls must not see A's data —
+// a WASI context is host data, and A's grants are not B's.
+func TestHostDataDoesNotLeak(t *testing.T) {
+	ctx := context.Background()
+	rt := NewRuntime(ctx, NewRuntimeConfig())
+	defer rt.Close(ctx)
+	c := compileFixture(t, rt, "greeter.wasm")
+	type key struct{}
+	var instB *Instance
+	var seen []any
+	l := NewLinker(rt)
+	l.Root().Func("cool-print", func(ctx context.Context, args []Value) (Value, error) { return nil, nil })
+	l.Root().Func("log", func(ctx context.Context, args []Value) (Value, error) {
+		d := HostData(ctx, key{})
+		seen = append(seen, d)
+		if d == "A" { // A's call: call B from inside it
+			msg := Record{{Name: "content", Value: String("nested")}, {Name: "name", Value: String("b")}}
+			if _, err := instB.Func("greet").Call(ctx, msg); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+	pre, err := l.InstantiatePre(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	instA, err := pre.Instantiate(ctx, WithHostData(key{}, "A"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if instB, err = pre.Instantiate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	msg := Record{{Name: "content", Value: String("outer")}, {Name: "name", Value: String("a")}}
+	if _, err := instA.Func("greet").Call(ctx, msg); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 2 || seen[0] != "A" || seen[1] != nil {
+		t.Fatalf("host data seen by A's then B's call: %v, want [A <nil>]", seen)
+	}
+}
