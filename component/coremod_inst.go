@@ -20,26 +20,11 @@ func (pre *InstancePre) newCoreInstance(ctx context.Context, data map[any]any) (
 	c := pre.c
 	p := c.core
 	n := c.root
-	inst := &instance{comp: n, rt: c.rt, resources: map[wit.TypeID]*ResourceType{},
-		exports: map[string]item{}, host: make([]func(context.Context, []uint64), len(p.hostFuncs))}
+	inst := c.newInstanceOf(n, nil, len(p.hostFuncs))
 	if len(data) > 0 {
 		inst.data = data
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			switch e := r.(type) {
-			case *trapError:
-				err = fmt.Errorf("instantiate %s: %s", c.name, e.reason)
-			case *valueError:
-				err = fmt.Errorf("instantiate %s: %s", c.name, e.msg)
-			default:
-				panic(r)
-			}
-		}
-		if err != nil {
-			inst.close(ctx)
-		}
-	}()
+	defer c.endInstantiate(ctx, inst, &err)
 	fail := func(format string, args ...any) (*instance, error) {
 		return nil, fmt.Errorf("instantiate %s: "+format, append([]any{c.name}, args...)...)
 	}

@@ -216,24 +216,35 @@ func (inst *instance) hostData() map[any]any {
 	return nil
 }
 
+// newInstanceOf makes the instance state of node n, with hostFuncs canon
+// functions, before anything of it is instantiated.
+func (c *Compiled) newInstanceOf(n *compNode, parent *instance, hostFuncs int) *instance {
+	return &instance{comp: n, rt: c.rt, parent: parent, resources: map[wit.TypeID]*ResourceType{},
+		exports: map[string]item{}, host: make([]func(context.Context, []uint64), hostFuncs)}
+}
+
+// endInstantiate is deferred by the functions that instantiate: it turns
+// a trap raised meanwhile into *err, and closes what was made of inst when
+// instantiating fails.
+func (c *Compiled) endInstantiate(ctx context.Context, inst *instance, err *error) {
+	if r := recover(); r != nil {
+		switch e := r.(type) {
+		case *trapError:
+			*err = fmt.Errorf("instantiate %s: %s", c.name, e.reason)
+		case *valueError:
+			*err = fmt.Errorf("instantiate %s: %s", c.name, e.msg)
+		default:
+			panic(r)
+		}
+	}
+	if *err != nil {
+		inst.close(ctx) // the instances made so far
+	}
+}
+
 func (c *Compiled) newInstance(ctx context.Context, n *compNode, parent *instance, args map[string]item) (_ *instance, err error) {
-	inst := &instance{comp: n, rt: c.rt, parent: parent, resources: map[wit.TypeID]*ResourceType{},
-		exports: map[string]item{}, host: make([]func(context.Context, []uint64), len(n.hostFuncs))}
-	defer func() {
-		if r := recover(); r != nil {
-			switch e := r.(type) {
-			case *trapError:
-				err = fmt.Errorf("instantiate %s: %s", c.name, e.reason)
-			case *valueError:
-				err = fmt.Errorf("instantiate %s: %s", c.name, e.msg)
-			default:
-				panic(r)
-			}
-		}
-		if err != nil {
-			inst.close(ctx) // the instances made so far
-		}
-	}()
+	inst := c.newInstanceOf(n, parent, len(n.hostFuncs))
+	defer c.endInstantiate(ctx, inst, &err)
 	hm, err := c.rt.wz.InstantiateModule(ctx, n.host, internalModuleConfig)
 	if err != nil {
 		return nil, fmt.Errorf("instantiate %s: %w", c.name, err)
