@@ -312,23 +312,8 @@ func sameCoreType(a, b *binary.CoreFuncType) bool {
 
 // coreFuncType is the core function type of a signature.
 func coreFuncType(sig wit.Signature) *binary.CoreFuncType {
-	conv := func(ts []wit.CoreType) []binary.CoreValType {
-		out := make([]binary.CoreValType, len(ts))
-		for i, t := range ts {
-			switch t {
-			case wit.CoreI32:
-				out[i].Kind = binary.CoreI32
-			case wit.CoreI64:
-				out[i].Kind = binary.CoreI64
-			case wit.CoreF32:
-				out[i].Kind = binary.CoreF32
-			case wit.CoreF64:
-				out[i].Kind = binary.CoreF64
-			}
-		}
-		return out
-	}
-	return &binary.CoreFuncType{Params: conv(sig.Params), Results: conv(sig.Results)}
+	cs := sigOf(sig)
+	return &binary.CoreFuncType{Params: coreVals(cs.params), Results: coreVals(cs.results)}
 }
 
 // signature flattens a component function type as v.
