@@ -252,7 +252,15 @@ func (h *host) tcpStreams(s *tcpSocket) (in, out component.Value, err error) {
 
 func (h *host) socketsTCPCreate() *iface {
 	in := h.newIface("wasi:sockets/tcp-create-socket", kindNetwork, kindTCPSocket)
-	in.funcs["create-tcp-socket"] = sockMethod(func(ctx context.Context, args []component.Value) (component.Value, error) {
+	in.funcs["create-tcp-socket"] = h.socketCreator(kindTCPSocket, func(ipv6 bool) any { return &tcpSocket{h: h, ipv6: ipv6} })
+	return in
+}
+
+// socketCreator is create-tcp-socket or create-udp-socket: a socket of
+// kind k, made by mk for the address family asked, within the network
+// grants and the context's socket limit.
+func (h *host) socketCreator(k kind, mk func(ipv6 bool) any) component.HostFunc {
+	return sockMethod(func(ctx context.Context, args []component.Value) (component.Value, error) {
 		ipv6, err := familyArg(args, 0)
 		if err != nil {
 			return nil, err
@@ -263,13 +271,12 @@ func (h *host) socketsTCPCreate() *iface {
 		if err := h.takeSocket(); err != nil {
 			return nil, err
 		}
-		v, err := h.newResource(kindTCPSocket, &tcpSocket{h: h, ipv6: ipv6})
+		v, err := h.newResource(k, mk(ipv6))
 		if err != nil {
 			h.putSocket()
 		}
 		return v, err
 	})
-	return in
 }
 
 func (h *host) socketsTCP() *iface {

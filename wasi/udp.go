@@ -166,23 +166,7 @@ func (w incoming) watch(ch chan struct{}) (stop func()) { return w.s.sig.watch(c
 
 func (h *host) socketsUDPCreate() *iface {
 	in := h.newIface("wasi:sockets/udp-create-socket", kindNetwork, kindUDPSocket)
-	in.funcs["create-udp-socket"] = sockMethod(func(ctx context.Context, args []component.Value) (component.Value, error) {
-		ipv6, err := familyArg(args, 0)
-		if err != nil {
-			return nil, err
-		}
-		if !h.net.sockets() {
-			return nil, &sockErr{code: "access-denied", err: errors.New("no network is granted")}
-		}
-		if err := h.takeSocket(); err != nil {
-			return nil, err
-		}
-		v, err := h.newResource(kindUDPSocket, &udpSocket{h: h, ipv6: ipv6})
-		if err != nil {
-			h.putSocket()
-		}
-		return v, err
-	})
+	in.funcs["create-udp-socket"] = h.socketCreator(kindUDPSocket, func(ipv6 bool) any { return &udpSocket{h: h, ipv6: ipv6} })
 	return in
 }
 
