@@ -256,11 +256,32 @@ func (b *requestBody) Read(buf []byte) (int, error) {
 
 func (b *requestBody) Close() error { return b.p.Close() }
 
-// outgoingBody is the object behind an outgoing-body handle.
-type outgoingBody struct {
-	p           *bodyPipe
+// bodyStream is the stream of a body: given at most once, alive until the
+// guest drops it (a body is not finished or dropped before its stream).
+type bodyStream struct {
 	streamTaken bool
 	streamAlive bool
+}
+
+// openStream is incoming-body.stream and outgoing-body.write: the body's
+// stream of kind k, made by mk with the hook its drop must call, once; an
+// empty err after that.
+func (s *bodyStream) openStream(h *host, k kind, mk func(onDrop func()) any) (component.Value, error) {
+	if s.streamTaken {
+		return component.Err(nil), nil
+	}
+	v, err := h.newResource(k, mk(func() { s.streamAlive = false }))
+	if err != nil {
+		return nil, err
+	}
+	s.streamTaken, s.streamAlive = true, true
+	return component.Ok(v), nil
+}
+
+// outgoingBody is the object behind an outgoing-body handle.
+type outgoingBody struct {
+	p *bodyPipe
+	bodyStream
 }
 
 func (b *outgoingBody) dropErr() error {
@@ -331,10 +352,9 @@ func (r *bodyReader) Close() error {
 // incomingBody is the object behind an incoming-body handle, and, after
 // finish, of its future-trailers.
 type incomingBody struct {
-	r           *bodyReader
-	src         source // over r, read ahead by a goroutine
-	streamTaken bool
-	streamAlive bool
+	r   *bodyReader
+	src source // over r, read ahead by a goroutine
+	bodyStream
 
 	drainOnce sync.Once
 	drainStop context.CancelFunc

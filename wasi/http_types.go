@@ -454,15 +454,7 @@ func (h *host) httpTypes() *iface {
 		if err != nil {
 			return nil, err
 		}
-		if b.streamTaken {
-			return component.Err(nil), nil
-		}
-		v, err := h.newResource(kindInputStream, &inputStream{src: b.src, onDrop: func() { b.streamAlive = false }})
-		if err != nil {
-			return nil, err
-		}
-		b.streamTaken, b.streamAlive = true, true
-		return component.Ok(v), nil
+		return b.openStream(h, kindInputStream, func(onDrop func()) any { return &inputStream{src: b.src, onDrop: onDrop} })
 	})
 	fn("[static]incoming-body.finish", func(ctx context.Context, args []component.Value) (component.Value, error) {
 		b, err := takeResource[*incomingBody](h, args, 0, kindIncomingBody)
@@ -573,15 +565,7 @@ func (h *host) httpTypes() *iface {
 		if err != nil {
 			return nil, err
 		}
-		if b.streamTaken {
-			return component.Err(nil), nil
-		}
-		v, err := h.newResource(kindOutputStream, &outputStream{dst: b.p, onDrop: func() { b.streamAlive = false }})
-		if err != nil {
-			return nil, err
-		}
-		b.streamTaken, b.streamAlive = true, true
-		return component.Ok(v), nil
+		return b.openStream(h, kindOutputStream, func(onDrop func()) any { return &outputStream{dst: b.p, onDrop: onDrop} })
 	})
 	fn("[static]outgoing-body.finish", func(ctx context.Context, args []component.Value) (component.Value, error) {
 		b, err := takeResource[*outgoingBody](h, args, 0, kindOutgoingBody)
