@@ -583,36 +583,6 @@ func (h *host) socketsTCP() *iface {
 	})
 	defineHopLimit(def, "hop-limit")
 	defineBufferSizes(def)
-	for _, recv := range []bool{true, false} {
-		name := "send-buffer-size"
-		if recv {
-			name = "receive-buffer-size"
-		}
-		def("set-"+name, func(ctx context.Context, s *tcpSocket, args []component.Value) (component.Value, error) {
-			n, err := u64Arg(args, 1)
-			if err != nil {
-				return nil, err
-			}
-			if n == 0 {
-				return nil, sockCode("invalid-argument")
-			}
-			if s.conn != nil {
-				set := s.conn.SetWriteBuffer
-				if recv {
-					set = s.conn.SetReadBuffer
-				}
-				if err := set(clampInt(n)); err != nil {
-					return nil, netFail(err)
-				}
-			}
-			if recv {
-				s.opts.rcvBuf = n
-			} else {
-				s.opts.sndBuf = n
-			}
-			return nil, nil
-		})
-	}
 	in.funcs["[method]tcp-socket.subscribe"] = func(ctx context.Context, args []component.Value) (component.Value, error) {
 		s, err := resourceArg[*tcpSocket](h, args, 0, kindTCPSocket)
 		if err != nil {
@@ -651,11 +621,25 @@ func (h *host) socketsTCP() *iface {
 type optionSocket interface {
 	options() *sockOpts
 	rawConn() (syscall.RawConn, error) // nil, nil before there is one
+	buffers() bufferSetter             // nil before there is a system socket
 	isIPv6() bool
 }
 
+// bufferSetter sets a system socket's buffer sizes (*net.TCPConn,
+// *net.UDPConn).
+type bufferSetter interface {
+	SetReadBuffer(int) error
+	SetWriteBuffer(int) error
+}
+
 func (s *tcpSocket) options() *sockOpts { return &s.opts }
-func (s *tcpSocket) isIPv6() bool       { return s.ipv6 }
+func (s *tcpSocket) buffers() bufferSetter {
+	if s.conn == nil {
+		return nil
+	}
+	return s.conn
+}
+func (s *tcpSocket) isIPv6() bool { return s.ipv6 }
 func (s *tcpSocket) rawConn() (syscall.RawConn, error) {
 	if s.conn == nil {
 		return nil, nil
@@ -664,7 +648,13 @@ func (s *tcpSocket) rawConn() (syscall.RawConn, error) {
 }
 
 func (s *udpSocket) options() *sockOpts { return &s.opts }
-func (s *udpSocket) isIPv6() bool       { return s.ipv6 }
+func (s *udpSocket) buffers() bufferSetter {
+	if s.conn == nil {
+		return nil
+	}
+	return s.conn
+}
+func (s *udpSocket) isIPv6() bool { return s.ipv6 }
 func (s *udpSocket) rawConn() (syscall.RawConn, error) {
 	if s.conn == nil {
 		return nil, nil
@@ -701,9 +691,11 @@ func defineHopLimit[S optionSocket](def func(string, func(context.Context, S, []
 	})
 }
 
-// defineBufferSizes defines with def the getters receive-buffer-size and
-// send-buffer-size: the system's value once there is a socket, else the
-// value set or the default.
+// defineBufferSizes defines with def receive-buffer-size and
+// send-buffer-size — the system's value once there is a socket, else the
+// value set or the default — and their setters, which set the system
+// socket's when there is one and remember the value for the socket to come
+// (or an accepted one).
 func defineBufferSizes[S optionSocket](def func(string, func(context.Context, S, []component.Value) (component.Value, error))) {
 	for _, recv := range []bool{true, false} {
 		name := "send-buffer-size"
@@ -717,6 +709,30 @@ func defineBufferSizes[S optionSocket](def func(string, func(context.Context, S,
 				}
 			}
 			return component.U64(s.options().bufSize(recv)), nil
+		})
+		def("set-"+name, func(ctx context.Context, s S, args []component.Value) (component.Value, error) {
+			n, err := u64Arg(args, 1)
+			if err != nil {
+				return nil, err
+			}
+			if n == 0 {
+				return nil, sockCode("invalid-argument")
+			}
+			if b := s.buffers(); b != nil {
+				set := b.SetWriteBuffer
+				if recv {
+					set = b.SetReadBuffer
+				}
+				if err := set(clampInt(n)); err != nil {
+					return nil, netFail(err)
+				}
+			}
+			if recv {
+				s.options().rcvBuf = n
+			} else {
+				s.options().sndBuf = n
+			}
+			return nil, nil
 		})
 	}
 }

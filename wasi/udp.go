@@ -297,32 +297,6 @@ func (h *host) socketsUDP() *iface {
 	}
 	defineHopLimit(def, "unicast-hop-limit")
 	defineBufferSizes(def)
-	for _, recv := range []bool{true, false} {
-		name := "send-buffer-size"
-		if recv {
-			name = "receive-buffer-size"
-		}
-		def("set-"+name, func(ctx context.Context, s *udpSocket, args []component.Value) (component.Value, error) {
-			n, err := u64Arg(args, 1)
-			if err != nil {
-				return nil, err
-			}
-			if n == 0 {
-				return nil, sockCode("invalid-argument")
-			}
-			if recv {
-				s.opts.rcvBuf = n
-			} else {
-				s.opts.sndBuf = n
-			}
-			if s.conn != nil {
-				if err := s.opts.applyUDP(s.conn); err != nil {
-					return nil, netFail(err)
-				}
-			}
-			return nil, nil
-		})
-	}
 	in.funcs["[method]udp-socket.subscribe"] = func(ctx context.Context, args []component.Value) (component.Value, error) {
 		if _, err := resourceArg[*udpSocket](h, args, 0, kindUDPSocket); err != nil {
 			return nil, err
