@@ -9,8 +9,10 @@
 #                                                               (committed)
 #   js   fetch.js, serve.js: componentize-js (SpiderMonkey), ~12 MB each
 #                                                               (gitignored)
+#   rust fetch/, proxy/: cargo --target wasm32-wasip2 with the `wasi` crate's
+#        wasi:http bindings: a command and a wasi:http/proxy   (committed)
 #
-#   scripts/build-wasi-programs.sh [c|go|js]...   (default: all)
+#   scripts/build-wasi-programs.sh [c|go|js|rust]...   (default: all)
 #
 # Each component is validated with wasm-tools. Toolchains come from
 # scripts/toolchains.sh; the WASI WIT the JS worlds name from
@@ -102,13 +104,32 @@ build_js() {
 	built "$dir/js/serve-js.wasm"
 }
 
+build_rust() {
+	need cargo rust || return 0
+	need rustup rust || return 0
+	if ! rustup target list --installed | grep -qx wasm32-wasip2; then
+		log "skipping rust: target wasm32-wasip2 not installed (rustup target add wasm32-wasip2)"
+		missing+=(rust)
+		return 0
+	fi
+	local p
+	for p in fetch proxy; do
+		(cd "$dir/rust/$p" && cargo build --locked --release --target wasm32-wasip2 \
+			--target-dir "$tmp/rust" >&2)
+	done
+	cp "$tmp/rust/wasm32-wasip2/release/fetch-rust.wasm" "$dir/rust/fetch-rust.wasm"
+	built "$dir/rust/fetch-rust.wasm"
+	cp "$tmp/rust/wasm32-wasip2/release/proxy_rust.wasm" "$dir/rust/proxy-rust.wasm"
+	built "$dir/rust/proxy-rust.wasm"
+}
+
 need wasm-tools wasm-tools || exit 1
 programs=("$@")
-[ ${#programs[@]} -gt 0 ] || programs=(c go js)
+[ ${#programs[@]} -gt 0 ] || programs=(c go js rust)
 for p in "${programs[@]}"; do
 	case $p in
-	c | go | js) "build_$p" ;;
-	*) echo "usage: $0 [c|go|js]..." >&2; exit 2 ;;
+	c | go | js | rust) "build_$p" ;;
+	*) echo "usage: $0 [c|go|js|rust]..." >&2; exit 2 ;;
 	esac
 done
 

@@ -553,3 +553,74 @@ func TestProgramJSServe(t *testing.T) {
 		}
 	}
 }
+
+// TestProgramRustFetch runs fetch-rust, a Rust command on the `wasi`
+// crate's wasi:http bindings, against a loopback server.
+func TestProgramRustFetch(t *testing.T) {
+	p := loadProgram(t, "rust/fetch-rust.wasm", false)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("X-Seen", r.Header.Get("X-From"))
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprintf(w, "%s %s %s", r.Method, r.URL.RequestURI(), body)
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	ctx := context.Background()
+
+	ok(t, p.run(ctx, t, wasi.NewConfig().WithAllowHTTP(u.Host), u.Host, "/p?q=1"),
+		"status 201\nx-seen: fetch-rust\nPOST /p?q=1 hello from rust\n")
+	// Not granted: the request is refused before it leaves.
+	r := p.run(ctx, t, wasi.NewConfig().WithAllowHTTP("example.com"), u.Host, "/p")
+	if r.code != 1 || r.stdout != "error ErrorCode::HttpRequestDenied\n" {
+		t.Errorf("not granted: %v", r)
+	}
+}
+
+// TestProgramRustServe serves HTTP with proxy-rust, a wasi:http/proxy
+// component made by the `wasi` crate's export macro.
+func TestProgramRustServe(t *testing.T) {
+	p := loadProgram(t, "rust/proxy-rust.wasm", false)
+	ctx := context.Background()
+	l := component.NewLinker(p.rt)
+	defs, err := wasi.Define(l, wasi.NewConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pre, err := l.InstantiatePre(ctx, p.c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := defs.NewHTTPHandler(pre, wasi.NewConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncWriter{}
+	h.ErrorLog = log.New(logs, "", 0)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for _, tc := range []struct {
+		method, path, body, header string
+		status                     int
+		want                       string
+	}{
+		{"GET", "/hello?q=1", "", "yes", 200, "rust: GET /hello?q=1 x-test=yes body=0\n"},
+		{"POST", "/missing", strings.Repeat("z", 300000), "", 404, "rust: POST /missing x-test= body=300000\n"},
+		{"PUT", "/p", "abc", "1", 200, "rust: PUT /p x-test=1 body=3\n"},
+	} {
+		req, _ := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
+		if tc.header != "" {
+			req.Header.Set("X-Test", tc.header)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tc.status || string(body) != tc.want || res.Header.Get("X-Served-By") != "proxy-rust" {
+			t.Errorf("%s %s: status %d, body %q, headers %v; want %d %q (logs: %s)", tc.method, tc.path,
+				res.StatusCode, body, res.Header, tc.status, tc.want, logs)
+		}
+	}
+}
