@@ -7,6 +7,8 @@
 #   fetch.js             plugwit run --allow-http 127.0.0.1 fetch-js.wasm -- URL,
 #                        against a loopback Python HTTP server
 #   serve.js             plugwit serve serve-js.wasm, queried with curl
+#   rust fetch, proxy    the same with the Rust programs (POST to an echo
+#                        server; plugwit serve proxy-rust.wasm + curl)
 #
 #   scripts/wasi-programs.sh
 #
@@ -133,6 +135,43 @@ if [ -e "$serve" ]; then
 else
 	log "skip serve.js: $serve not built (scripts/build-wasi-programs.sh js)"
 	skipped+=("$serve")
+fi
+
+# The Rust programs (committed): a POST to a Python echo server, and a
+# proxy served and queried with curl.
+port=$(free_port)
+cat >"$tmp/echo.py" <<'PY'
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        data = self.rfile.read(int(self.headers.get("content-length") or 0))
+        body = b"echo " + data
+        self.send_response(200)
+        self.send_header("x-seen", self.headers.get("x-from") or "")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+python3 "$tmp/echo.py" "$port" &
+pids+=($!)
+sleep 0.5
+expect "rust: fetch" $'status 200\nx-seen: fetch-rust\necho hello from rust' \
+	"$plugwit" run --allow-http "127.0.0.1:$port" "$dir/rust/fetch-rust.wasm" -- "127.0.0.1:$port" /
+expect_fail "rust: fetch without --allow-http" "$plugwit" run "$dir/rust/fetch-rust.wasm" -- "127.0.0.1:$port" /
+port=$(free_port)
+"$plugwit" serve --addr "127.0.0.1:$port" "$dir/rust/proxy-rust.wasm" 2>"$tmp/serve-rust.log" &
+pids+=($!)
+if wait_http "http://127.0.0.1:$port/"; then
+	expect "rust: serve POST" "rust: POST /post x-test=yes body=5" \
+		curl -sf -H 'x-test: yes' --data-binary 12345 "http://127.0.0.1:$port/post"
+	expect "rust: serve 404" "404" curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/missing"
+else
+	log "FAIL rust: plugwit serve did not answer; its log:"
+	sed 's/^/    /' "$tmp/serve-rust.log" >&2
+	failures+=("serve rust")
 fi
 
 if [ ${#failures[@]} -gt 0 ] || [ ${#skipped[@]} -gt 0 ]; then
