@@ -1,9 +1,8 @@
-// Package component runs WebAssembly components on wazero.
-//
+package component
+
 // This file defines Value, the dynamic representation of every component
 // model value. Lifting a value out of a component produces these types and
 // lowering accepts them; the typed fast path (see RATIONALE.md) bypasses them.
-package component
 
 // Value is a component-model value. It is one of Bool, S8, U8, S16, U16,
 // S32, U32, S64, U64, F32, F64, Char, String, List (Bytes for list<u8>),
