@@ -1188,25 +1188,38 @@ func (f *funcVal) callLifted(ctx context.Context, name string, caller *instance,
 		cx := inst.getCx()
 		defer inst.putCx(cx)
 		f.initCx(cx, ctx)
+		// The core stack: the function's own, reused, unless a call of it
+		// is already running (a parent reentered from its child).
+		n := max(len(f.sig.Params), len(f.sig.Results), 1)
+		st := f.dynStack
+		if f.dynBusy || len(st) < n {
+			st = make([]uint64, n)
+			if !f.dynBusy {
+				f.dynStack = st
+			}
+		}
+		if !f.dynBusy {
+			f.dynBusy = true
+			defer func() { f.dynBusy = false }()
+		}
 		// lower_flat_values(MAX_FLAT_PARAMS)
-		var flat []uint64
 		if f.sig.IndirectParams {
 			lay, offs := f.paramsLayout(cx.abi)
 			ptr := cx.alloc(lay.Align, lay.Size)
 			for i, p := range f.ft.Params {
 				cx.store(args[i], p.Type, ptr+offs[i])
 			}
-			flat = []uint64{uint64(ptr)}
+			st[0] = uint64(ptr)
 		} else {
-			flat = make([]uint64, 0, len(f.sig.Params))
+			flat := st[:0]
 			for i, p := range f.ft.Params {
 				flat = cx.lowerFlat(args[i], p.Type, flat)
 			}
 		}
-		res, err := f.coreFunc().Call(ctx, flat...)
-		if err != nil {
+		if err := f.coreFunc().CallWithStack(ctx, st[:n]); err != nil {
 			panic(err)
 		}
+		res := st[:len(f.sig.Results)]
 		// lift_flat_values(MAX_FLAT_RESULTS)
 		if t := f.ft.Result; t != nil {
 			if f.sig.IndirectResults {
@@ -1224,7 +1237,7 @@ func (f *funcVal) callLifted(ctx context.Context, name string, caller *instance,
 		}
 		if f.postReturn != nil {
 			inst.noLeave = true
-			_, err := f.postReturn.Call(ctx, res...)
+			err := f.postReturn.CallWithStack(ctx, res)
 			inst.noLeave = false
 			if err != nil {
 				panic(&trapError{reason: "post-return: " + firstLine(err.Error()), err: err})

@@ -51,6 +51,9 @@ type funcVal struct {
 	postReturn api.Function
 
 	typed *Params // the state of typed calls, made on the first
+
+	dynStack []uint64 // the core stack of dynamic calls (callLifted), reused
+	dynBusy  bool     // a dynamic call is using dynStack
 }
 
 // lift makes the component function of a `canon lift`.
