@@ -5,6 +5,7 @@
 //
 //	go run ./examples/greeter                 # the C plugin
 //	go run ./examples/greeter -plugin testdata/plugins/greeter/go/greeter-go.wasm
+//	go run ./examples/greeter -plugin testdata/plugins/greeter/rust/greeter-rust-p1.wasm
 //
 // It prints:
 //
