@@ -168,6 +168,7 @@ func (c *HostCall) release() {
 // variant case without one, say.)
 func (c *HostCall) end() {
 	if c.indirectRets {
+		c.checkResult()
 		return
 	}
 	if c.nresults != len(c.sig.Results) {
@@ -175,7 +176,9 @@ func (c *HostCall) end() {
 		return
 	}
 	if c.nresults == 1 {
-		c.stack[0] = c.result
+		if c.checkResult(); c.err == nil {
+			c.stack[0] = c.result
+		}
 	}
 }
 
@@ -560,3 +563,120 @@ func (c *HostCall) ReturnBytes(b []byte) {
 	c.ret(uint64(ptr), 4)
 	c.ret(uint64(len(b)), 4)
 }
+
+// checkResult checks the result a typed host function wrote, as lifting
+// it would: discriminants of enums and variants (options, results) in
+// range, chars Unicode scalar values, down through records, tuples and
+// fixed-length lists. (Strings and byte lists come from ReturnString and
+// ReturnBytes, which check theirs; flags beyond their labels are ignored
+// by lifting; handles from ReturnOwn are the host's own.) A guest would
+// otherwise read an impossible value — undefined behaviour for some
+// languages.
+func (c *HostCall) checkResult() {
+	t := c.ft.Result
+	if t == nil || c.err != nil {
+		return
+	}
+	var reason string
+	if c.indirectRets {
+		reason = c.cx.checkStored(t, c.retStart)
+	} else if c.nresults == 1 {
+		reason = c.cx.checkFlatScalar(t, c.result)
+	}
+	if reason != "" {
+		c.fail("the host returned a bad value: %s", reason)
+	}
+}
+
+// checkFlatScalar checks a value of type t that flattens to the one core
+// value v.
+func (cx *canonCx) checkFlatScalar(t wit.Type, v uint64) string {
+	if p, ok := t.(wit.Primitive); ok {
+		if p == wit.Char && !validChar(uint32(v)) {
+			return fmt.Sprintf("char 0x%x is not a Unicode scalar value", uint32(v))
+		}
+		return ""
+	}
+	k, id := cx.kind(t)
+	switch k := k.(type) {
+	case *wit.Enum:
+		if uint32(v) >= uint32(len(k.Cases)) {
+			return fmt.Sprintf("%s discriminant %d out of range (%d cases)", cx.describe(t), uint32(v), len(k.Cases))
+		}
+	case *wit.Variant, *wit.Option, *wit.Result: // without payloads: the discriminant alone
+		if cases, _ := cx.cases(id); uint32(v) >= uint32(len(cases)) {
+			return fmt.Sprintf("%s discriminant %d out of range (%d cases)", cx.describe(t), uint32(v), len(cases))
+		}
+	}
+	return ""
+}
+
+// checkStored checks a value of type t stored at ptr (in bounds: the
+// caller checked the whole result).
+func (cx *canonCx) checkStored(t wit.Type, ptr uint32) string {
+	if p, ok := t.(wit.Primitive); ok {
+		if p == wit.Char {
+			v, _ := cx.mem.ReadUint32Le(ptr)
+			if !validChar(v) {
+				return fmt.Sprintf("char 0x%x is not a Unicode scalar value", v)
+			}
+		}
+		return ""
+	}
+	k, id := cx.kind(t)
+	switch k := k.(type) {
+	case *wit.Record:
+		offs := cx.abi.FieldOffsets(id)
+		for i, f := range k.Fields {
+			if r := cx.checkStored(f.Type, ptr+offs[i]); r != "" {
+				return r
+			}
+		}
+	case *wit.Tuple:
+		offs := cx.abi.FieldOffsets(id)
+		for i, e := range k.Types {
+			if r := cx.checkStored(e, ptr+offs[i]); r != "" {
+				return r
+			}
+		}
+	case *wit.FixedList:
+		size := cx.abi.Layout(k.Elem).Size
+		for i := range k.Len {
+			if r := cx.checkStored(k.Elem, ptr+i*size); r != "" {
+				return r
+			}
+		}
+	case *wit.Enum:
+		d := cx.readDiscriminant(ptr, len(k.Cases))
+		if d >= uint32(len(k.Cases)) {
+			return fmt.Sprintf("%s discriminant %d out of range (%d cases)", cx.describe(t), d, len(k.Cases))
+		}
+	case *wit.Variant, *wit.Option, *wit.Result:
+		cases, _ := cx.cases(id)
+		d := cx.readDiscriminant(ptr, len(cases))
+		if d >= uint32(len(cases)) {
+			return fmt.Sprintf("%s discriminant %d out of range (%d cases)", cx.describe(t), d, len(cases))
+		}
+		if pt := cases[d]; pt != nil {
+			return cx.checkStored(pt, ptr+cx.abi.PayloadOffset(id))
+		}
+	}
+	return ""
+}
+
+// readDiscriminant reads the discriminant of a variant of n cases at ptr.
+func (cx *canonCx) readDiscriminant(ptr uint32, n int) uint32 {
+	switch wit.DiscriminantSize(n) {
+	case 1:
+		b, _ := cx.mem.ReadByte(ptr)
+		return uint32(b)
+	case 2:
+		h, _ := cx.mem.ReadUint16Le(ptr)
+		return uint32(h)
+	default:
+		w, _ := cx.mem.ReadUint32Le(ptr)
+		return w
+	}
+}
+
+func validChar(v uint32) bool { return v <= maxRune && (v < 0xd800 || v > 0xdfff) }

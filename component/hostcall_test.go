@@ -32,6 +32,9 @@ world w {
   import host-flat16: func(a: u32, b: u32, c: u32, d: u32, e: u32, f: u32, g: u32, h: u32, i: u32,
     j: u32, k: u32, l: u32, m: u32, n: u32, o: u32, p: u64) -> u64;
   import host-echo-u64: func(x: string) -> u64;
+  variant v-u32-f32 { a(u32), b(f32) }
+  import host-echo-small-enum: func(x: small-enum) -> small-enum;
+  import host-echo-v-u32-f32: func(x: v-u32-f32) -> v-u32-f32;
 }
 `
 
@@ -278,4 +281,44 @@ func TestTypedResultChar(t *testing.T) {
 			t.Errorf("id-char(%#x): error %v, want %q", tc.in, err, tc.err)
 		}
 	}
+}
+
+// TestTypedHostFuncBadResults: a typed host function that writes an
+// impossible value (an enum or variant discriminant out of range, a
+// surrogate as a char) traps the call instead of handing it to the guest.
+func TestTypedHostFuncBadResults(t *testing.T) {
+	decl := typedDecl(t)
+	fns := map[string]TypedHostFunc{}
+	f := newFixture(t, valuesFixture, func(f *fixture) {
+		for _, name := range []string{"host-echo-small-enum", "host-echo-v-u32-f32", "host-echo-char"} {
+			r, fd := decl(name)
+			f.l.Root().TypedFunc(name, r, fd, func(ctx context.Context, c *HostCall) error { return fns[name](ctx, c) })
+		}
+	})
+	fns["host-echo-small-enum"] = func(_ context.Context, c *HostCall) error { c.ReturnU8(uint8(c.U32())); return nil }
+	fns["host-echo-v-u32-f32"] = func(_ context.Context, c *HostCall) error {
+		d, v := c.U32(), c.U32()
+		c.ReturnU8(uint8(d))
+		c.ReturnAlign(4)
+		c.ReturnU32(v)
+		return nil
+	}
+	fns["host-echo-char"] = func(_ context.Context, c *HostCall) error { c.ReturnU32(c.U32()); return nil }
+
+	// Good values pass through.
+	wantValue(t, "echo-small-enum", f.mustCall("echo-small-enum", Enum("blue")), Enum("blue"))
+	wantValue(t, "echo-v-u32-f32", f.mustCall("echo-v-u32-f32", Variant{Case: "a", Value: U32(7)}), Variant{Case: "a", Value: U32(7)})
+	wantValue(t, "echo-char", f.mustCall("echo-char", Char('x')), Char('x'))
+
+	fns["host-echo-small-enum"] = func(_ context.Context, c *HostCall) error { c.U32(); c.ReturnU8(3); return nil }
+	f.trapCall("echo-small-enum", []string{"import host-echo-small-enum: the host returned a bad value", "discriminant 3 out of range (3 cases)"}, Enum("red"))
+	fns["host-echo-v-u32-f32"] = func(_ context.Context, c *HostCall) error {
+		c.U32()
+		c.U32()
+		c.ReturnU8(2)
+		return nil
+	}
+	f.trapCall("echo-v-u32-f32", []string{"discriminant 2 out of range (2 cases)"}, Variant{Case: "a", Value: U32(7)})
+	fns["host-echo-char"] = func(_ context.Context, c *HostCall) error { c.U32(); c.ReturnU32(0xd800); return nil }
+	f.trapCall("echo-char", []string{"char 0xd800 is not a Unicode scalar value"}, Char('x'))
 }
