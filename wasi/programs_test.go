@@ -510,6 +510,24 @@ func TestProgramJSFetch(t *testing.T) {
 // wasi:http/incoming-handler by hand.
 func TestProgramJSServe(t *testing.T) {
 	p := loadProgram(t, "js/serve-js.wasm", true)
+	checkServe(t, p, "serve.js", []serveCase{
+		{"GET", "/hello?q=1", "", "yes", 200, "hello from js: GET /hello?q=1 x-test=yes body=0\n"},
+		{"POST", "/missing", strings.Repeat("z", 100000), "", 404, "hello from js: POST /missing x-test= body=100000\n"},
+	})
+}
+
+// serveCase is a request to a served program and the answer it expects.
+type serveCase struct {
+	method, path, body, header string
+	status                     int
+	want                       string
+}
+
+// checkServe serves HTTP with the program p (an HTTPHandler over an
+// httptest server) and checks each case, and that every answer has the
+// header X-Served-By: servedBy.
+func checkServe(t *testing.T, p *program, servedBy string, cases []serveCase) {
+	t.Helper()
 	ctx := context.Background()
 	l := component.NewLinker(p.rt)
 	defs, err := wasi.Define(l, wasi.NewConfig())
@@ -528,15 +546,7 @@ func TestProgramJSServe(t *testing.T) {
 	h.ErrorLog = log.New(logs, "", 0)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-
-	for _, tc := range []struct {
-		method, path, body, header string
-		status                     int
-		want                       string
-	}{
-		{"GET", "/hello?q=1", "", "yes", 200, "hello from js: GET /hello?q=1 x-test=yes body=0\n"},
-		{"POST", "/missing", strings.Repeat("z", 100000), "", 404, "hello from js: POST /missing x-test= body=100000\n"},
-	} {
+	for _, tc := range cases {
 		req, _ := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
 		if tc.header != "" {
 			req.Header.Set("X-Test", tc.header)
@@ -547,7 +557,7 @@ func TestProgramJSServe(t *testing.T) {
 		}
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		if res.StatusCode != tc.status || string(body) != tc.want || res.Header.Get("X-Served-By") != "serve.js" {
+		if res.StatusCode != tc.status || string(body) != tc.want || res.Header.Get("X-Served-By") != servedBy {
 			t.Errorf("%s %s: status %d, body %q, headers %v; want %d %q (logs: %s)", tc.method, tc.path,
 				res.StatusCode, body, res.Header, tc.status, tc.want, logs)
 		}
@@ -581,46 +591,9 @@ func TestProgramRustFetch(t *testing.T) {
 // component made by the `wasi` crate's export macro.
 func TestProgramRustServe(t *testing.T) {
 	p := loadProgram(t, "rust/proxy-rust.wasm", false)
-	ctx := context.Background()
-	l := component.NewLinker(p.rt)
-	defs, err := wasi.Define(l, wasi.NewConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pre, err := l.InstantiatePre(ctx, p.c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := defs.NewHTTPHandler(pre, wasi.NewConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncWriter{}
-	h.ErrorLog = log.New(logs, "", 0)
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	for _, tc := range []struct {
-		method, path, body, header string
-		status                     int
-		want                       string
-	}{
+	checkServe(t, p, "proxy-rust", []serveCase{
 		{"GET", "/hello?q=1", "", "yes", 200, "rust: GET /hello?q=1 x-test=yes body=0\n"},
 		{"POST", "/missing", strings.Repeat("z", 300000), "", 404, "rust: POST /missing x-test= body=300000\n"},
 		{"PUT", "/p", "abc", "1", 200, "rust: PUT /p x-test=1 body=3\n"},
-	} {
-		req, _ := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
-		if tc.header != "" {
-			req.Header.Set("X-Test", tc.header)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != tc.status || string(body) != tc.want || res.Header.Get("X-Served-By") != "proxy-rust" {
-			t.Errorf("%s %s: status %d, body %q, headers %v; want %d %q (logs: %s)", tc.method, tc.path,
-				res.StatusCode, body, res.Header, tc.status, tc.want, logs)
-		}
-	}
+	})
 }
