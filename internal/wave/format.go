@@ -242,6 +242,30 @@ func (f *formatter) maybePayload(t wit.Type, v component.Value, what, seg string
 	return nil
 }
 
+// writeInt writes v in decimal if it is a T, and reports whether it was.
+func writeInt[T interface {
+	component.Value
+	~int8 | ~int16 | ~int32 | ~int64
+}](b *strings.Builder, v component.Value) bool {
+	x, ok := v.(T)
+	if ok {
+		b.WriteString(strconv.FormatInt(int64(x), 10))
+	}
+	return ok
+}
+
+// writeUint is writeInt for the unsigned integers.
+func writeUint[T interface {
+	component.Value
+	~uint8 | ~uint16 | ~uint32 | ~uint64
+}](b *strings.Builder, v component.Value) bool {
+	x, ok := v.(T)
+	if ok {
+		b.WriteString(strconv.FormatUint(uint64(x), 10))
+	}
+	return ok
+}
+
 func (f *formatter) primitive(t wit.Type, k wit.Primitive, v component.Value) error {
 	b := &f.b
 	ok := true
@@ -252,45 +276,21 @@ func (f *formatter) primitive(t wit.Type, k wit.Primitive, v component.Value) er
 			b.WriteString(strconv.FormatBool(bool(x)))
 		}
 	case wit.S8:
-		var x component.S8
-		if x, ok = v.(component.S8); ok {
-			b.WriteString(strconv.FormatInt(int64(x), 10))
-		}
+		ok = writeInt[component.S8](b, v)
 	case wit.S16:
-		var x component.S16
-		if x, ok = v.(component.S16); ok {
-			b.WriteString(strconv.FormatInt(int64(x), 10))
-		}
+		ok = writeInt[component.S16](b, v)
 	case wit.S32:
-		var x component.S32
-		if x, ok = v.(component.S32); ok {
-			b.WriteString(strconv.FormatInt(int64(x), 10))
-		}
+		ok = writeInt[component.S32](b, v)
 	case wit.S64:
-		var x component.S64
-		if x, ok = v.(component.S64); ok {
-			b.WriteString(strconv.FormatInt(int64(x), 10))
-		}
+		ok = writeInt[component.S64](b, v)
 	case wit.U8:
-		var x component.U8
-		if x, ok = v.(component.U8); ok {
-			b.WriteString(strconv.FormatUint(uint64(x), 10))
-		}
+		ok = writeUint[component.U8](b, v)
 	case wit.U16:
-		var x component.U16
-		if x, ok = v.(component.U16); ok {
-			b.WriteString(strconv.FormatUint(uint64(x), 10))
-		}
+		ok = writeUint[component.U16](b, v)
 	case wit.U32:
-		var x component.U32
-		if x, ok = v.(component.U32); ok {
-			b.WriteString(strconv.FormatUint(uint64(x), 10))
-		}
+		ok = writeUint[component.U32](b, v)
 	case wit.U64:
-		var x component.U64
-		if x, ok = v.(component.U64); ok {
-			b.WriteString(strconv.FormatUint(uint64(x), 10))
-		}
+		ok = writeUint[component.U64](b, v)
 	case wit.F32:
 		var x component.F32
 		if x, ok = v.(component.F32); ok {
