@@ -168,46 +168,37 @@ func (s *state) resourceAt(off uint64, i uint32) (wit.TypeID, uint32) {
 	return 0, 0
 }
 
-func (s *state) funcAt(off uint64, i uint32) *FuncType {
-	if uint64(i) >= uint64(len(s.funcs)) {
-		fail(off, "unknown function %d: function index out of bounds", i)
+// indexAt is xs[i], or the error `unknown WHAT i: INDEX index out of
+// bounds` at off.
+func indexAt[T any](off uint64, xs []T, i uint32, what, index string) T {
+	if uint64(i) >= uint64(len(xs)) {
+		fail(off, "unknown %s %d: %s index out of bounds", what, i, index)
 	}
-	return s.funcs[i]
+	return xs[i]
+}
+
+func (s *state) funcAt(off uint64, i uint32) *FuncType {
+	return indexAt(off, s.funcs, i, "function", "function")
 }
 
 func (s *state) componentAt(off uint64, i uint32) *ComponentType {
-	if uint64(i) >= uint64(len(s.components)) {
-		fail(off, "unknown component %d: component index out of bounds", i)
-	}
-	return s.components[i]
+	return indexAt(off, s.components, i, "component", "component")
 }
 
 func (s *state) instanceAt(off uint64, i uint32) *InstanceType {
-	if uint64(i) >= uint64(len(s.instances)) {
-		fail(off, "unknown instance %d: instance index out of bounds", i)
-	}
-	return s.instances[i]
+	return indexAt(off, s.instances, i, "instance", "instance")
 }
 
 func (s *state) moduleAt(off uint64, i uint32) *ModuleType {
-	if uint64(i) >= uint64(len(s.coreModules)) {
-		fail(off, "unknown module %d: module index out of bounds", i)
-	}
-	return s.coreModules[i]
+	return indexAt(off, s.coreModules, i, "module", "module")
 }
 
 func (s *state) coreInstanceAt(off uint64, i uint32) *CoreInstanceType {
-	if uint64(i) >= uint64(len(s.coreInstances)) {
-		fail(off, "unknown core instance %d: instance index out of bounds", i)
-	}
-	return s.coreInstances[i]
+	return indexAt(off, s.coreInstances, i, "core instance", "instance")
 }
 
 func (s *state) coreFuncAt(off uint64, i uint32) *CoreFuncType {
-	if uint64(i) >= uint64(len(s.coreFuncs)) {
-		fail(off, "unknown core function %d: function index out of bounds", i)
-	}
-	return s.coreFuncs[i]
+	return indexAt(off, s.coreFuncs, i, "core function", "function")
 }
 
 func (s *state) memoryAt(off uint64, i uint32) *binary.CoreMemoryType {
