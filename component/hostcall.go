@@ -375,14 +375,9 @@ func (c *HostCall) handle(rt *ResourceType, what string) (uint32, *handle) {
 		c.fail("%s: typed host functions take handles of host-defined resource types only", what)
 		return 0, nil
 	}
-	t := &c.cx.inst.handles
-	if i == 0 || int64(i) >= int64(len(t.entries)) || !t.entries[i].live {
-		c.fail("unknown handle index %d", i)
-		return 0, nil
-	}
-	h := &t.entries[i]
-	if h.rt != rt {
-		c.fail("handle %d is a %s, expected a %s", i, h.rt.name, rt.name)
+	h, reason := c.cx.inst.handles.check(i, rt)
+	if reason != "" {
+		c.fail("%s", reason)
 		return 0, nil
 	}
 	return i, h
@@ -409,12 +404,8 @@ func (c *HostCall) Own(rt *ResourceType) uint32 {
 	if h == nil {
 		return 0
 	}
-	switch {
-	case h.lends != 0:
-		c.fail("handle %d is lent out (%d borrows) and cannot be moved", i, h.lends)
-		return 0
-	case !h.own:
-		c.fail("handle %d is borrowed, expected an owned handle", i)
+	if reason := h.movable(i); reason != "" {
+		c.fail("%s", reason)
 		return 0
 	}
 	return c.cx.inst.handles.remove(i).rep

@@ -148,10 +148,36 @@ func (t *handleTable) add(h handle) uint32 {
 }
 
 func (t *handleTable) get(i uint32) *handle {
-	if i == 0 || int64(i) >= int64(len(t.entries)) || !t.entries[i].live {
-		trap("unknown handle index %d", i)
+	h, reason := t.check(i, nil)
+	if reason != "" {
+		trap("%s", reason)
 	}
-	return &t.entries[i]
+	return h
+}
+
+// check returns the live handle i, of the resource type rt unless rt is
+// nil, or why there is none.
+func (t *handleTable) check(i uint32, rt *ResourceType) (*handle, string) {
+	if i == 0 || int64(i) >= int64(len(t.entries)) || !t.entries[i].live {
+		return nil, fmt.Sprintf("unknown handle index %d", i)
+	}
+	h := &t.entries[i]
+	if rt != nil && h.rt != rt {
+		return nil, fmt.Sprintf("handle %d is a %s, expected a %s", i, h.rt.name, rt.name)
+	}
+	return h, ""
+}
+
+// movable reports why the handle i may not be moved out of its table as
+// an owned handle (lift_own), "" when it may.
+func (h *handle) movable(i uint32) string {
+	switch {
+	case h.lends != 0:
+		return fmt.Sprintf("handle %d is lent out (%d borrows) and cannot be moved", i, h.lends)
+	case !h.own:
+		return fmt.Sprintf("handle %d is borrowed, expected an owned handle", i)
+	}
+	return ""
 }
 
 func (t *handleTable) remove(i uint32) handle {
@@ -201,15 +227,12 @@ func (s *subtask) deliverResolve(inst *instance) {
 func (cx *canonCx) liftOwn(id wit.TypeID, i uint32) Value {
 	inst := cx.inst
 	rt := inst.resourceType(id)
-	h := inst.handles.get(i)
-	if h.rt != rt {
-		trap("handle %d is a %s, expected a %s", i, h.rt.name, rt.name)
+	h, reason := inst.handles.check(i, rt)
+	if reason == "" {
+		reason = h.movable(i)
 	}
-	if h.lends != 0 {
-		trap("handle %d is lent out (%d borrows) and cannot be moved", i, h.lends)
-	}
-	if !h.own {
-		trap("handle %d is borrowed, expected an owned handle", i)
+	if reason != "" {
+		trap("%s", reason)
 	}
 	rep := inst.handles.remove(i).rep // (h points into the table: read it first)
 	r := Resource{Type: rt, Rep: rep, Own: true}
@@ -224,9 +247,9 @@ func (cx *canonCx) liftOwn(id wit.TypeID, i uint32) Value {
 func (cx *canonCx) liftBorrow(id wit.TypeID, i uint32) Value {
 	inst := cx.inst
 	rt := inst.resourceType(id)
-	h := inst.handles.get(i)
-	if h.rt != rt {
-		trap("handle %d is a %s, expected a %s", i, h.rt.name, rt.name)
+	h, reason := inst.handles.check(i, rt)
+	if reason != "" {
+		trap("%s", reason)
 	}
 	r := Resource{Type: rt, Rep: h.rep}
 	if cx.lending {
