@@ -234,9 +234,12 @@ func errReentered(inst *instance, f *funcVal) error {
 func (p *Params) Call() (*Results, error) {
 	inst := p.inst
 	if p.err != nil || p.n != p.nparams || inst.parent != nil || inst.entered {
-		return p.callSlow()
+		if err := p.enterSlow(); err != nil {
+			return nil, err
+		}
+	} else {
+		inst.entered = true // the common case, without the walk up the parents
 	}
-	inst.entered = true
 	p.n = 0
 	p.task = inst.beginTask()
 	r := &p.res // r.p, r.vals and r.single never change (newTyped)
@@ -249,7 +252,7 @@ func (p *Params) Call() (*Results, error) {
 	// Reading a flat result needs nothing of the guest: without a
 	// post-return the call ends here, and Finish has nothing left to do.
 	if r.done = r.early; r.done {
-		if len(inst.borrowed) != p.task.borrowed { // the guest kept borrowed handles
+		if inst.parent != nil || len(inst.borrowed) != p.task.borrowed { // the general end
 			r.end()
 			return r, nil
 		}
@@ -259,32 +262,21 @@ func (p *Params) Call() (*Results, error) {
 	return r, nil
 }
 
-// callSlow is Call with an error to report or an instance that has a
-// parent (whose may-enter rule walks up the parents).
-func (p *Params) callSlow() (*Results, error) {
-	f := p.f
+// enterSlow is Call's entry when there is an error to report, or when
+// the instance has a parent (whose may-enter rule walks up the parents).
+func (p *Params) enterSlow() error {
+	f, inst := p.f, p.inst
 	if p.err != nil {
-		return nil, p.err
+		return p.err
 	}
-	if p.n != len(f.sig.Params) {
-		return nil, fmt.Errorf("%s: wrote %d flat parameters, the signature %s has %d", f.name, p.n, f.sig, len(f.sig.Params))
+	if p.n != p.nparams {
+		return fmt.Errorf("%s: wrote %d flat parameters, the signature %s has %d", f.name, p.n, f.sig, p.nparams)
 	}
-	inst := p.inst
 	if !inst.mayEnterFrom(nil) {
-		return nil, errReentered(inst, f)
+		return errReentered(inst, f)
 	}
 	inst.enterFrom(nil)
-	p.task = inst.beginTask()
-	r := &p.res
-	r.fresh = r.single
-	err := f.core.CallWithStack(p.cx.ctx, p.stack)
-	if err != nil || r.indirect {
-		return p.called(err)
-	}
-	if r.done = r.early; r.done {
-		r.end()
-	}
-	return r, nil
+	return nil
 }
 
 // called finishes Call when the core function failed (err) or returned a
