@@ -77,18 +77,13 @@ type HostCall struct {
 	busy bool
 }
 
-// typedLowering is what a lowering of a typed host function keeps between
-// calls: one HostCall, reused unless calls of the import nest.
-type typedLowering struct {
-	call HostCall
-}
-
 // lowerTyped makes the core function of a `canon lower` of a typed host
-// function.
+// function. It keeps one HostCall, reused by every call unless calls of
+// the import nest.
 func (inst *instance) lowerTyped(d *types.LowerDef, callee *funcVal, mem api.Memory, realloc api.Function) func(context.Context, []uint64) {
 	c := inst.comp.c
-	l := &typedLowering{}
-	hc := &l.call
+	base := &HostCall{}
+	hc := base
 	hc.cx = canonCx{r: c.types, abi: c.abi, mem: mem, realloc: realloc, enc: d.Options.Encoding, inst: inst}
 	hc.name, hc.ft, hc.sig = callee.name, d.Type, d.Sig
 	n := len(d.Sig.Params)
@@ -105,10 +100,11 @@ func (inst *instance) lowerTyped(d *types.LowerDef, callee *funcVal, mem api.Mem
 		if inst.noLeave {
 			panic(&trapError{reason: "import " + callee.name + ": cannot leave component instance: called during post-return or realloc"})
 		}
-		hc := &l.call
+		hc := base
 		if hc.busy { // a nested call of the same import
 			hc = new(HostCall)
-			*hc = l.call
+			*hc = *base
+			hc.lenders = nil // base's, in use
 		}
 		hc.begin(ctx, stack)
 		ctx = inst.hostCtx(ctx)
