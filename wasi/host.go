@@ -377,13 +377,23 @@ func resourceArg[T any](h *host, args []component.Value, i int, k kind) (T, erro
 		}
 		return zero, fmt.Errorf("argument %d: expected a %s handle of this WASI host, got a %s handle", i, k, name)
 	}
-	obj, err := h.t.get(k, r.Rep)
+	v, err := tableObj[T](h, k, r.Rep)
 	if err != nil {
 		return zero, fmt.Errorf("argument %d: %w", i, err)
 	}
+	return v, nil
+}
+
+// tableObj returns the object of kind k behind rep in h's table.
+func tableObj[T any](h *host, k kind, rep uint32) (T, error) {
+	obj, err := h.t.get(k, rep)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
 	v, ok := obj.(T)
 	if !ok {
-		return zero, fmt.Errorf("argument %d: %s handle (rep %d) holds a %T", i, k, r.Rep, obj)
+		return v, fmt.Errorf("%s handle (rep %d) holds a %T", k, rep, obj)
 	}
 	return v, nil
 }

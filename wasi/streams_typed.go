@@ -166,15 +166,7 @@ func typedArg[T any](h *host, c *component.HostCall, k kind) (T, error) {
 	if err := c.Err(); err != nil {
 		return zero, err
 	}
-	obj, err := h.t.get(k, rep)
-	if err != nil {
-		return zero, err
-	}
-	v, ok := obj.(T)
-	if !ok {
-		return zero, fmt.Errorf("%s handle (rep %d) holds a %T", k, rep, obj)
-	}
-	return v, nil
+	return tableObj[T](h, k, rep)
 }
 
 // returnStreamError writes the error case of a result<T, stream-error>
