@@ -591,8 +591,8 @@ func (cx *canonCx) checkFlatScalar(t wit.Type, v uint64) string {
 			return fmt.Sprintf("%s discriminant %d out of range (%d cases)", cx.describe(t), uint32(v), len(k.Cases))
 		}
 	case *wit.Variant, *wit.Option, *wit.Result: // without payloads: the discriminant alone
-		if cases, _ := cx.cases(id); uint32(v) >= uint32(len(cases)) {
-			return fmt.Sprintf("%s discriminant %d out of range (%d cases)", cx.describe(t), uint32(v), len(cases))
+		if n, _ := cx.variantCase(id, 0); uint32(v) >= uint32(n) {
+			return fmt.Sprintf("%s discriminant %d out of range (%d cases)", cx.describe(t), uint32(v), n)
 		}
 	}
 	return ""
@@ -639,16 +639,41 @@ func (cx *canonCx) checkStored(t wit.Type, ptr uint32) string {
 			return fmt.Sprintf("%s discriminant %d out of range (%d cases)", cx.describe(t), d, len(k.Cases))
 		}
 	case *wit.Variant, *wit.Option, *wit.Result:
-		cases, _ := cx.cases(id)
-		d := cx.readDiscriminant(ptr, len(cases))
-		if d >= uint32(len(cases)) {
-			return fmt.Sprintf("%s discriminant %d out of range (%d cases)", cx.describe(t), d, len(cases))
+		n, _ := cx.variantCase(id, 0)
+		d := cx.readDiscriminant(ptr, n)
+		if d >= uint32(n) {
+			return fmt.Sprintf("%s discriminant %d out of range (%d cases)", cx.describe(t), d, n)
 		}
-		if pt := cases[d]; pt != nil {
+		if _, pt := cx.variantCase(id, d); pt != nil {
 			return cx.checkStored(pt, ptr+cx.abi.PayloadOffset(id))
 		}
 	}
 	return ""
+}
+
+// variantCase returns the number of cases of the variant-like type id (a
+// variant, option or result) and the payload type of case d (nil for none
+// or out of range), without allocating as cases does.
+func (cx *canonCx) variantCase(id wit.TypeID, d uint32) (int, wit.Type) {
+	switch k := cx.r.Types[id].Kind.(type) {
+	case *wit.Variant:
+		if d < uint32(len(k.Cases)) {
+			return len(k.Cases), k.Cases[d].Type
+		}
+		return len(k.Cases), nil
+	case *wit.Option:
+		if d == 1 {
+			return 2, k.Type
+		}
+	case *wit.Result:
+		switch d {
+		case 0:
+			return 2, k.OK
+		case 1:
+			return 2, k.Err
+		}
+	}
+	return 2, nil
 }
 
 // readDiscriminant reads the discriminant of a variant of n cases at ptr.
