@@ -1270,12 +1270,23 @@ func paramsLayout(abi *wit.ABI, ft *types.FuncType) (wit.Layout, []uint32) {
 // checkTuplePtr checks a pointer to parameters or results passed through
 // memory, as lift_flat_values and lower_flat_values do.
 func (cx *canonCx) checkTuplePtr(what string, ptr uint32, l wit.Layout) {
-	if ptr%l.Align != 0 {
-		trap("misaligned %s pointer 0x%x (alignment %d)", what, ptr, l.Align)
+	if reason := cx.tuplePtrFault(what, ptr, l); reason != "" {
+		trap("%s", reason)
 	}
-	if uint64(ptr)+uint64(l.Size) > uint64(cx.memory().Size()) {
-		trap("%s pointer 0x%x is out of bounds (%d bytes)", what, ptr, l.Size)
+}
+
+// tuplePtrFault is checkTuplePtr returning the reason of its trap ("" for
+// none), for the typed paths, which avoid a recover.
+func (cx *canonCx) tuplePtrFault(what string, ptr uint32, l wit.Layout) string {
+	switch {
+	case cx.mem == nil:
+		return "no memory to read or write (missing canon memory option)"
+	case ptr%l.Align != 0:
+		return fmt.Sprintf("misaligned %s pointer 0x%x (alignment %d)", what, ptr, l.Align)
+	case uint64(ptr)+uint64(l.Size) > uint64(cx.mem.Size()):
+		return fmt.Sprintf("%s pointer 0x%x is out of bounds (%d bytes)", what, ptr, l.Size)
 	}
+	return ""
 }
 
 // callLowered is the spec's canon_lower for a synchronous function: the

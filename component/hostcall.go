@@ -58,11 +58,12 @@ type HostCall struct {
 	ft   *types.FuncType
 	sig  wit.Signature
 
-	stack  []uint64
-	direct int    // flat arguments on the stack; 0 when they are in memory
-	i      int    // the next flat argument
-	ptr    uint32 // the next argument in memory, when they are there
-	argEnd uint32 // the end of the arguments in memory
+	stack     []uint64
+	direct    int        // flat arguments on the stack; 0 when they are in memory
+	i         int        // the next flat argument
+	ptr       uint32     // the next argument in memory, when they are there
+	argEnd    uint32     // the end of the arguments in memory
+	argLayout wit.Layout // the arguments', when they are in memory
 
 	result       uint64 // the flat result, when there is one
 	nresults     int    // flat results written
@@ -92,7 +93,9 @@ func (inst *instance) lowerTyped(d *types.LowerDef, callee *funcVal, mem api.Mem
 		hc.indirectRets = true
 		hc.retLayout = c.abi.Layout(d.Type.Result)
 	}
-	if !d.Sig.IndirectParams {
+	if d.Sig.IndirectParams {
+		hc.argLayout, _ = paramsLayout(c.abi, d.Type)
+	} else {
 		hc.direct = n
 	}
 	fn := callee.typedHost
@@ -131,17 +134,18 @@ func (c *HostCall) begin(ctx context.Context, stack []uint64) {
 	c.cx.ctx, c.cx.lifted = ctx, 0
 	c.stack, c.i, c.nresults, c.result = stack, 0, 0, 0
 	if c.direct == 0 && c.sig.IndirectParams {
-		c.guard(func() {
-			lay, _ := paramsLayout(c.cx.abi, c.ft)
-			c.ptr = uint32(stack[0])
-			c.cx.checkTuplePtr("parameter", c.ptr, lay)
-			c.argEnd = c.ptr + lay.Size
-		})
+		c.ptr = uint32(stack[0])
+		c.argEnd = c.ptr + c.argLayout.Size
+		if reason := c.cx.tuplePtrFault("parameter", c.ptr, c.argLayout); reason != "" {
+			c.fail("%s", reason)
+		}
 	}
 	if c.indirectRets {
 		c.retptr = uint32(stack[len(c.sig.Params)-1])
 		c.retStart = c.retptr
-		c.guard(func() { c.cx.checkTuplePtr("result", c.retptr, c.retLayout) })
+		if reason := c.cx.tuplePtrFault("result", c.retptr, c.retLayout); reason != "" {
+			c.fail("%s", reason)
+		}
 	}
 }
 

@@ -287,19 +287,9 @@ func (p *Params) called(err error) (*Results, error) {
 		err = catch(inst.comp.c.name, f.name, func() { panic(err) })
 	} else {
 		// The pointer to the result, checked as lift_flat_values does.
-		lay := r.layout
 		r.ptr = uint32(p.stack[0])
-		r.limit = uint64(r.ptr) + uint64(lay.Size)
-		var reason string
-		switch {
-		case p.cx.mem == nil:
-			reason = "no memory to read or write (missing canon memory option)"
-		case r.ptr%lay.Align != 0:
-			reason = fmt.Sprintf("misaligned result pointer 0x%x (alignment %d)", r.ptr, lay.Align)
-		case r.limit > uint64(p.cx.mem.Size()):
-			reason = fmt.Sprintf("result pointer 0x%x is out of bounds (%d bytes)", r.ptr, lay.Size)
-		}
-		if reason != "" {
+		r.limit = uint64(r.ptr) + uint64(r.layout.Size)
+		if reason := p.cx.tuplePtrFault("result", r.ptr, r.layout); reason != "" {
 			err = &Trap{Component: inst.comp.c.name, Func: f.name, Reason: reason}
 		}
 	}
